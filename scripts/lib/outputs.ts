@@ -1,0 +1,104 @@
+// Step 6: the manifest, the drift check and the all-or-nothing write of generated/.
+import { createRequire } from "node:module";
+import { readdir, readFile, rename, writeFile, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { sha256 } from "./hash.js";
+import { GENERATOR, type GeneratedApi } from "./pipeline.js";
+
+export const MANIFEST = "generated/manifest.json";
+const TOOLS = ["openapi-typescript", "@redocly/openapi-core", "ts-morph", "typescript"] as const;
+
+export interface OutputFile {
+  path: string;
+  text: string;
+}
+
+/** Versions of the tools that shape the output, resolved from the generator's own installation. */
+export function toolVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  return Object.fromEntries(
+    TOOLS.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]),
+  );
+}
+
+export interface ManifestEntry {
+  api: string;
+  spec: string;
+  specSha256: string;
+  sha256: string;
+}
+
+export async function readManifest(repoRoot: string): Promise<Record<string, ManifestEntry>> {
+  const text = await readFile(path.join(repoRoot, MANIFEST), "utf8").catch(() => undefined);
+  if (!text) return {};
+  try {
+    return (JSON.parse(text) as { outputs?: Record<string, ManifestEntry> }).outputs ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The files generated/ must hold: one per generated API plus the manifest. `kept` carries the manifest
+ * entries of APIs not regenerated in this run (a run limited to some APIs by name).
+ */
+export function outputFiles(results: GeneratedApi[], kept: Record<string, ManifestEntry> = {}): OutputFile[] {
+  const files = results.map((r) => ({ path: r.api.output, text: r.text }));
+  const fresh = results.map((r): [string, ManifestEntry] => [
+    r.api.output,
+    { api: r.api.name, spec: r.api.root, specSha256: r.specSha256, sha256: sha256(r.text) },
+  ]);
+  const outputs = Object.fromEntries(
+    [...Object.entries(kept), ...fresh].sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  const manifest = { generator: GENERATOR, tools: toolVersions(), outputs };
+  files.push({ path: MANIFEST, text: `${JSON.stringify(manifest, null, 2)}\n` });
+  return files;
+}
+
+/** Files that differ from what is on disk, and files in the generated folders that nothing generates. */
+export async function findDrift(
+  repoRoot: string,
+  files: OutputFile[],
+  allOutputs: string[],
+): Promise<{ stale: string[]; unknown: string[] }> {
+  const stale: string[] = [];
+  for (const f of files) {
+    const onDisk = await readFile(path.join(repoRoot, f.path), "utf8").catch(() => undefined);
+    if (onDisk !== f.text) stale.push(f.path);
+  }
+  const expected = new Set([...files.map((f) => f.path), ...allOutputs]);
+  const unknown: string[] = [];
+  for (const dir of new Set(files.map((f) => path.posix.dirname(f.path)))) {
+    const entries = await readdir(path.join(repoRoot, dir)).catch(() => [] as string[]);
+    for (const e of entries.sort()) if (!expected.has(`${dir}/${e}`)) unknown.push(`${dir}/${e}`);
+  }
+  return { stale, unknown };
+}
+
+/**
+ * Writes only after every output exists in memory, each through a temp file + rename, so a reader never
+ * sees a half-written file and a failed run leaves generated/ as it was.
+ */
+export async function writeOutputs(repoRoot: string, files: OutputFile[]): Promise<string[]> {
+  const written: string[] = [];
+  const temps: { tmp: string; dest: string }[] = [];
+  try {
+    for (const f of files) {
+      const dest = path.join(repoRoot, f.path);
+      const current = await readFile(dest, "utf8").catch(() => undefined);
+      if (current === f.text) continue;
+      await mkdir(path.dirname(dest), { recursive: true });
+      const tmp = `${dest}.${process.pid}.tmp`;
+      await writeFile(tmp, f.text);
+      temps.push({ tmp, dest });
+    }
+    for (const { tmp, dest } of temps) {
+      await rename(tmp, dest);
+      written.push(path.relative(repoRoot, dest).split(path.sep).join("/"));
+    }
+  } finally {
+    await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
+  }
+  return written;
+}
