@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GeneratorError, loadApis, selectApis } from "./lib/apis.js";
 import { findDrift, outputFiles, readManifest, writeOutputs } from "./lib/outputs.js";
+import { buildDocs } from "./lib/docs.js";
 import { generateApi, type GeneratedApi } from "./lib/pipeline.js";
 
 export interface GenerateOptions {
@@ -68,7 +69,19 @@ export async function generate(argv: string[], opts: GenerateOptions): Promise<n
 const self = fileURLToPath(import.meta.url);
 if (process.argv[1] && path.resolve(process.argv[1]) === self) {
   const root = path.resolve(path.dirname(self), "..");
-  generate(process.argv.slice(2), { root }).then(
+  const argv = process.argv.slice(2);
+  const names = argv.filter((a) => !a.startsWith("--"));
+  // The docs come from the same specs, so the main command rebuilds them too (--no-docs skips that).
+  const afterWrite = async () => {
+    if (argv.includes("--no-docs")) return;
+    const started = performance.now();
+    const pages = await buildDocs(path.join(root, "redocly.yaml"), path.join(root, "docs-dist"), {
+      names,
+      clean: names.length === 0,
+    });
+    console.log(`docs: ${pages.map((p) => `docs-dist/${p.api.page}`).join(", ")} (${Math.round(performance.now() - started)} ms)`);
+  };
+  generate(argv, { root, afterWrite }).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(err);

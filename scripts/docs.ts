@@ -1,0 +1,39 @@
+// `npm run docs`: builds the published API reference into docs-dist/ — one Redoc page per API in the
+// redocly.yaml `apis` map (e.g. compute.html) plus index.html — that works with no network at all.
+//
+//   tsx scripts/docs.ts [--out <dir>] [--config <redocly.yaml>] [--api <name>]...
+//
+// Without --out, docs-dist/ is emptied first so pages of removed APIs do not linger; a given --out
+// folder is only written to, never emptied.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildDocs, DocsError } from "./lib/docs.js";
+
+const DEFAULT_OUT = "docs-dist";
+
+const { values } = parseArgs({
+  options: {
+    out: { type: "string" },
+    config: { type: "string", default: "redocly.yaml" },
+    api: { type: "string", multiple: true, default: [] },
+  },
+});
+
+try {
+  const started = performance.now();
+  const outDir = values.out ?? DEFAULT_OUT;
+  const pages = await buildDocs(values.config, outDir, {
+    names: values.api,
+    clean: values.out === undefined,
+  });
+  for (const { api, title, bytes } of pages) {
+    const file = path.join(outDir, api.page);
+    console.log(`docs: ${api.alias} (${title}) -> ${file} (${Math.ceil(bytes / 1024)} KiB)`);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`docs: ${path.join(outDir, "index.html")} lists ${pages.length} API(s), built in ${seconds} s`);
+} catch (error) {
+  if (!(error instanceof DocsError)) throw error;
+  console.error(`docs: ${error.message}`);
+  process.exitCode = 1;
+}
