@@ -30,7 +30,13 @@ export class CloudpodsError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, status: this.status, requestId: this.requestId, message: this.message };
+    return {
+      name: this.name,
+      code: this.code,
+      status: this.status,
+      requestId: this.requestId,
+      message: this.message,
+    };
   }
 }
 
@@ -70,7 +76,13 @@ export class HttpError extends CloudpodsError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), method: this.method, url: this.url, class: this.class, details: this.details };
+    return {
+      ...super.toJSON(),
+      method: this.method,
+      url: this.url,
+      class: this.class,
+      details: this.details,
+    };
   }
 }
 
@@ -122,7 +134,8 @@ export function parseErrorBody(text: string, contentType: string | null): ErrorB
         if (only && typeof only === "object") obj = only as Record<string, unknown>;
       }
       const details = str(obj.details) ?? str(obj.message) ?? str(obj.detail) ?? str(obj.error_msg);
-      const cls = str(obj.class) ?? str(obj.title) ?? str(obj.type) ?? str(obj.error_code) ?? nonNumeric(obj.code);
+      const cls =
+        str(obj.class) ?? str(obj.title) ?? str(obj.type) ?? str(obj.error_code) ?? nonNumeric(obj.code);
       return { class: cls, details };
     } catch {
       // fall through: a body that merely starts with "{" is treated as text
@@ -137,4 +150,14 @@ export function parseErrorBody(text: string, contentType: string | null): ErrorB
 
 function nonNumeric(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" && !/^\d+$/.test(v) ? v : undefined;
+}
+
+/**
+ * Replaces every occurrence of each secret with `***`. Defence in depth for server-provided text (error
+ * `details` can echo request input); longest first so a secret inside a longer one leaves no fragment.
+ */
+export function scrub(text: string | undefined, secrets: readonly string[]): string | undefined {
+  if (!text) return text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s) text = text.split(s).join("***");
+  return text;
 }

@@ -1,0 +1,101 @@
+// fromEnv(): the OS_* and YUNION_* variables climc reads (cloudpods-auth.md §3.1), turned into options for
+// createCloudpods. Web-standard on purpose: `process` is looked up only when fromEnv() is called without an
+// env, and YUNION_CERT_FILE is returned as a path (`caFile`) for the Node transport to read, so this module
+// imports anywhere.
+
+import { CloudpodsError } from "./errors.js";
+import type { Credentials, DomainScope, ProjectScope } from "./auth/keystone.js";
+
+export type EndpointType = "public" | "internal" | "admin" | "apigateway";
+
+export interface EnvOptions {
+  authUrl: string;
+  credentials: Credentials;
+  project?: ProjectScope;
+  /** No variable sets a domain scope: climc's OS_DOMAIN_NAME is the user's domain. Always absent here. */
+  domain?: DomainScope;
+  region?: string;
+  zone?: string;
+  /** OS_ENDPOINT_TYPE with climc's `publicURL`-style names reduced to `public` etc. */
+  endpointType?: EndpointType;
+  insecure?: boolean;
+  /** YUNION_CERT_FILE: a PEM bundle path for the Node transport to read. */
+  caFile?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Precedence as climc: OS_AUTH_TOKEN > OS_ACCESS_KEY/OS_SECRET_KEY > OS_USERNAME/OS_PASSWORD. Every missing
+ * or contradictory variable is reported in ONE CloudpodsError (code InvalidConfig) naming variables only,
+ * never values. OS_PROJECT_ID wins over OS_PROJECT_NAME, as in keystoneauth (OpenStack openrc sets both).
+ * The OpenStack spellings OS_USER_DOMAIN_NAME / OS_PROJECT_DOMAIN_NAME are read as fallbacks.
+ */
+export function fromEnv(env?: Env): EnvOptions {
+  const e: Env = env ?? (globalThis as { process?: { env: Env } }).process?.env ?? {};
+  const v = (name: string): string | undefined => e[name] || undefined; // "" counts as unset
+  const problems: string[] = [];
+
+  const authUrl = v("OS_AUTH_URL")?.replace(/\/+$/, "");
+  if (!authUrl) problems.push("OS_AUTH_URL is missing");
+  else if (!/^https?:\/\/[^/]/i.test(authUrl)) problems.push("OS_AUTH_URL is not an http(s) URL");
+
+  const token = v("OS_AUTH_TOKEN");
+  const accessKey = v("OS_ACCESS_KEY");
+  const secret = v("OS_SECRET_KEY");
+  const username = v("OS_USERNAME");
+  const password = v("OS_PASSWORD");
+  let credentials: Credentials;
+  if (token) {
+    credentials = { token };
+  } else if (accessKey || secret) {
+    if (!accessKey) problems.push("OS_ACCESS_KEY is missing (OS_SECRET_KEY is set)");
+    if (!secret) problems.push("OS_SECRET_KEY is missing (OS_ACCESS_KEY is set)");
+    credentials = { accessKey: accessKey ?? "", secret: secret ?? "" };
+  } else {
+    if (!username && !password) {
+      problems.push(
+        "no credentials: set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME and OS_PASSWORD",
+      );
+    } else if (!username) problems.push("OS_USERNAME is missing (OS_PASSWORD is set)");
+    else if (!password) problems.push("OS_PASSWORD is missing (OS_USERNAME is set)");
+    credentials = {
+      username: username ?? "",
+      password: password ?? "",
+      domain: v("OS_DOMAIN_NAME") ?? v("OS_USER_DOMAIN_NAME"),
+    };
+  }
+
+  const projectId = v("OS_PROJECT_ID");
+  const projectName = v("OS_PROJECT_NAME");
+  const project: ProjectScope | undefined = projectId
+    ? { id: projectId }
+    : projectName
+      ? { name: projectName, domain: v("OS_PROJECT_DOMAIN") ?? v("OS_PROJECT_DOMAIN_NAME") }
+      : undefined;
+
+  let endpointType = v("OS_ENDPOINT_TYPE")?.replace(/URL$/, "") as EndpointType | undefined;
+  if (endpointType && !["public", "internal", "admin", "apigateway"].includes(endpointType)) {
+    problems.push("OS_ENDPOINT_TYPE must be publicURL, internalURL, adminURL or apigateway");
+    endpointType = undefined;
+  }
+  const insecure = v("YUNION_INSECURE");
+
+  if (problems.length) {
+    throw new CloudpodsError(`invalid Cloudpods environment: ${problems.join("; ")}`, "InvalidConfig");
+  }
+  const options: { [K in Exclude<keyof EnvOptions, "domain">]-?: EnvOptions[K] | undefined } = {
+    authUrl: authUrl!,
+    credentials,
+    project,
+    region: v("OS_REGION_NAME"),
+    zone: v("OS_ZONE_NAME"),
+    endpointType,
+    insecure: insecure === undefined ? undefined : /^(1|t|true|y|yes|on)$/i.test(insecure),
+    caFile: v("YUNION_CERT_FILE"),
+  };
+  // Absent keys rather than `undefined` values, so the result fits exactOptionalPropertyTypes option types.
+  return Object.fromEntries(
+    Object.entries(options).filter(([, x]) => x !== undefined),
+  ) as unknown as EnvOptions;
+}
