@@ -7,7 +7,8 @@
 // folder is only written to, never emptied.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildDocs, DocsError } from "./lib/docs.js";
+import { GeneratorError } from "./lib/apis.js";
+import { buildDocs } from "./lib/docs.js";
 
 const DEFAULT_OUT = "docs-dist";
 
@@ -33,7 +34,7 @@ try {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`docs: ${path.join(outDir, "index.html")} lists ${pages.length} API(s), built in ${seconds} s`);
 } catch (error) {
-  if (!(error instanceof DocsError)) throw error;
+  if (!(error instanceof GeneratorError)) throw error;
   console.error(`docs: ${error.message}`);
   process.exitCode = 1;
 }

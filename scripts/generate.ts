@@ -79,7 +79,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === self) {
       names,
       clean: names.length === 0,
     });
-    console.log(`docs: ${pages.map((p) => `docs-dist/${p.api.page}`).join(", ")} (${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `docs: ${pages.map((p) => `docs-dist/${p.api.page}`).join(", ")} (${Math.round(performance.now() - started)} ms)`,
+    );
   };
   generate(argv, { root, afterWrite }).then(
     (code) => process.exit(code),

@@ -3,14 +3,20 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 
-export interface ApiEntry {
+export interface ApiMapEntry {
   /** The key in redocly.yaml, e.g. `compute@v2`. */
   name: string;
-  /** Short name before the `@`, e.g. `compute`: names the generated file's API. */
+  /** Short name before the `@`, e.g. `compute`: names the generated file and the docs page. */
   shortName: string;
-  /** Spec root, relative to the repository root (forward slashes). */
+  /** Version after the `@`, e.g. `v2` (empty when the key has none). */
+  version: string;
+  /** Spec root, relative to the config file's folder, as written. */
   root: string;
-  /** Output file, relative to the repository root (forward slashes). */
+  /** `x-openapi-ts.output`: the generated file, relative to the config file's folder. */
+  output?: string | undefined;
+}
+
+export interface ApiEntry extends ApiMapEntry {
   output: string;
 }
 
@@ -18,23 +24,41 @@ export class GeneratorError extends Error {
   override name = "GeneratorError";
 }
 
-export async function loadApis(repoRoot: string, configFile = "redocly.yaml"): Promise<ApiEntry[]> {
-  const text = await readFile(path.join(repoRoot, configFile), "utf8");
-  const config = parse(text) as {
-    apis?: Record<string, { root?: string; "x-openapi-ts"?: { output?: string } }>;
-  };
+/** The `apis` map of a Redocly config file, shared by codegen and docs. */
+export async function readApiMap(configFile: string): Promise<ApiMapEntry[]> {
+  const config = parse(await readFile(configFile, "utf8")) as {
+    apis?: Record<string, { root?: unknown; "x-openapi-ts"?: { output?: unknown } } | null>;
+  } | null;
   const apis = config?.apis;
-  if (!apis || typeof apis !== "object") throw new GeneratorError(`${configFile}: no \`apis\` map`);
+  const where = path.basename(configFile);
+  if (!apis || typeof apis !== "object") throw new GeneratorError(`${where}: no \`apis\` map`);
   return Object.entries(apis).map(([name, api]) => {
+    const [shortName = "", version = ""] = name.split("@");
+    if (!/^[A-Za-z0-9][\w.-]*$/.test(shortName))
+      throw new GeneratorError(`${where}: apis.${name}: bad API name`);
+    if (typeof api?.root !== "string") throw new GeneratorError(`${where}: apis.${name}: missing \`root\``);
     const output = api["x-openapi-ts"]?.output;
-    if (!api.root) throw new GeneratorError(`${configFile}: apis.${name}: missing \`root\``);
-    if (!output) throw new GeneratorError(`${configFile}: apis.${name}: missing \`x-openapi-ts.output\``);
-    return { name, shortName: name.split("@")[0]!, root: api.root, output };
+    return {
+      name,
+      shortName,
+      version,
+      root: api.root,
+      output: typeof output === "string" ? output : undefined,
+    };
+  });
+}
+
+/** The APIs the generator builds: every entry needs `x-openapi-ts.output`. */
+export async function loadApis(repoRoot: string, configFile = "redocly.yaml"): Promise<ApiEntry[]> {
+  return (await readApiMap(path.join(repoRoot, configFile))).map((api) => {
+    if (!api.output)
+      throw new GeneratorError(`${configFile}: apis.${api.name}: missing \`x-openapi-ts.output\``);
+    return { ...api, output: api.output };
   });
 }
 
 /** Narrows the list to the APIs named on the command line; an unknown name is an error that lists the known ones. */
-export function selectApis(apis: ApiEntry[], names: string[]): ApiEntry[] {
+export function selectApis<T extends ApiMapEntry>(apis: T[], names: readonly string[]): T[] {
   if (names.length === 0) return apis;
   return names.map((n) => {
     const found = apis.find((a) => a.name === n || a.shortName === n);

@@ -6,8 +6,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { GeneratorError, readApiMap, selectApis } from "./apis.js";
 
-export class DocsError extends Error {
+export class DocsError extends GeneratorError {
   override name = "DocsError";
 }
 
@@ -83,29 +84,14 @@ export function findExternalLoads(html: string): string[] {
   return EXTERNAL_LOADS.flatMap((pattern) => [...html.matchAll(pattern)].map((m) => m[0]));
 }
 
-export async function readDocsApis(configFile: string): Promise<DocsApi[]> {
-  const config = parse(await readFile(configFile, "utf8")) as {
-    apis?: Record<string, { root?: unknown }>;
-  } | null;
-  const apis = config?.apis;
-  if (!apis || typeof apis !== "object") throw new DocsError(`${configFile}: no \`apis\` map`);
-  return Object.entries(apis).map(([alias, api]) => {
-    const [name = "", version = ""] = alias.split("@");
-    if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new DocsError(`${configFile}: apis.${alias}: bad API name`);
-    if (typeof api?.root !== "string") throw new DocsError(`${configFile}: apis.${alias}: missing \`root\``);
-    const root = path.resolve(path.dirname(configFile), api.root);
-    return { alias, name, version, root, page: `${name}.html` };
-  });
-}
-
-/** Narrows the list to the APIs named with --api (alias or name); an unknown name lists the known ones. */
-export function selectDocsApis(apis: DocsApi[], names: readonly string[]): DocsApi[] {
-  if (names.length === 0) return apis;
-  return names.map((n) => {
-    const api = apis.find((a) => a.alias === n || a.name === n);
-    if (!api) throw new DocsError(`unknown API "${n}" (apis: ${apis.map((a) => a.alias).join(", ")})`);
-    return api;
-  });
+export async function readDocsApis(configFile: string, names: readonly string[] = []): Promise<DocsApi[]> {
+  return selectApis(await readApiMap(configFile), names).map((api) => ({
+    alias: api.name,
+    name: api.shortName,
+    version: api.version,
+    root: path.resolve(path.dirname(configFile), api.root),
+    page: `${api.shortName}.html`,
+  }));
 }
 
 export function assertSpecsExist(apis: readonly DocsApi[]): void {
@@ -216,7 +202,7 @@ export interface BuildDocsOptions {
 }
 
 export async function buildDocs(configFile: string, outDir: string, options: BuildDocsOptions = {}) {
-  const apis = selectDocsApis(await readDocsApis(configFile), options.names ?? []);
+  const apis = await readDocsApis(configFile, options.names ?? []);
   assertSpecsExist(apis);
   if (options.clean) await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });

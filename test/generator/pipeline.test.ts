@@ -45,6 +45,7 @@ describe("generator pipeline", () => {
     const result = await generateApi(root, {
       name: `${name}@v1`,
       shortName: name,
+      version: "v1",
       root: rel(given),
       output: `x/${name}.ts`,
     });
@@ -56,6 +57,7 @@ describe("generator pipeline", () => {
     const result = await generateApi(root, {
       name: "n@v1",
       shortName: "n",
+      version: "v1",
       root: rel("cases/names.yaml"),
       output: "x/n.ts",
     });
