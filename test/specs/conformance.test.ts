@@ -6,12 +6,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { collectExamples, loadValidator, repoRoot, type SpecValidator } from "./validator.js";
 
 const fixture = (p: string) => readFileSync(path.join(repoRoot, "test/fixtures", p), "utf8");
-const capture = (name: string) => JSON.parse(fixture(`captures/${name}.json`)) as Record<string, any>;
+interface Exchange {
+  status: number;
+  body: string;
+}
+interface CaptureFile {
+  request: { body: string };
+  response: Exchange;
+  wrongPassword: Exchange;
+  cases: Exchange[];
+}
+const capture = (name: string) => JSON.parse(fixture(`captures/${name}.json`)) as CaptureFile;
 
 function expectValid(spec: SpecValidator, pointer: string, value: unknown) {
   const validate = spec.at(pointer);
   const ok = validate(value);
-  expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
+  expect(
+    ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+  ).toEqual([]);
 }
 
 describe.each(["identity", "compute"])("%s spec examples", (api) => {
@@ -25,7 +37,9 @@ describe.each(["identity", "compute"])("%s spec examples", (api) => {
     expect(examples.length).toBeGreaterThan(3);
     for (const ex of examples) {
       const validate = spec.at(ex.schemaPointer);
-      expect(validate(ex.value) ? "valid" : `${ex.where}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe("valid");
+      expect(
+        validate(ex.value) ? "valid" : `${ex.where}: ${JSON.stringify(validate.errors?.slice(0, 3))}`,
+      ).toBe("valid");
     }
   });
 });
@@ -57,7 +71,9 @@ describe("identity spec vs captured Cloudpods exchanges", () => {
   it("401 bodies (wrong password, bad signatures, unknown key) match the flat error schema", () => {
     const bodies = [
       capture("a-password-project").wrongPassword.body,
-      ...capture("e-aksk-negative").cases.filter((c: any) => c.status === 401).map((c: any) => c.body),
+      ...capture("e-aksk-negative")
+        .cases.filter((c) => c.status === 401)
+        .map((c) => c.body),
     ];
     expect(bodies.length).toBeGreaterThan(2);
     for (const b of bodies) expectValid(spec, spec.response("authenticate", "4XX"), JSON.parse(b));

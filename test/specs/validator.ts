@@ -99,7 +99,8 @@ export function collectExamples(document: Obj): ExampleCase[] {
       if ("example" in mo) out.push({ where: `${base} ${media} example`, schemaPointer, value: mo.example });
       for (const [name, ex] of Object.entries((mo.examples ?? {}) as Obj)) {
         const e = resolveLocal(document, ex) as Obj;
-        if ("value" in e) out.push({ where: `${base} ${media} examples.${name}`, schemaPointer, value: e.value });
+        if ("value" in e)
+          out.push({ where: `${base} ${media} examples.${name}`, schemaPointer, value: e.value });
       }
     }
   };

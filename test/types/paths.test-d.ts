@@ -15,7 +15,9 @@ const identity = createClient<IdentityPaths>({ baseUrl: "https://keystone.invali
 
 describe("compute paths", () => {
   it("GET /servers infers the list envelope and the item type", async () => {
-    const { data, error } = await compute.GET("/servers", { params: { query: { limit: 10, details: true } } });
+    const { data, error } = await compute.GET("/servers", {
+      params: { query: { limit: 10, details: true } },
+    });
     // Mutual assignability: expect-type's strict equality trips over intersections (allOf) of optional fields.
     type Data = NonNullable<typeof data>;
     expectTypeOf<Data>().toExtend<ServerListResponse>();
@@ -31,7 +33,9 @@ describe("compute paths", () => {
   });
 
   it("arrays are repeated query keys, status is an open string", () => {
-    void compute.GET("/servers", { params: { query: { status: ["running", "some_future_status"], order: "asc" } } });
+    void compute.GET("/servers", {
+      params: { query: { status: ["running", "some_future_status"], order: "asc" } },
+    });
   });
 
   it("path parameters are required and typed", () => {
@@ -54,8 +58,13 @@ describe("compute paths", () => {
     // @ts-expect-error vcpu_count is a number
     void compute.POST("/servers", { body: { server: { name: "vm", vcpu_count: "2" } } });
     // @ts-expect-error change-config takes vmem_size as a string such as "4g"
-    void compute.POST("/servers/{id}/change-config", { params: { path: { id: "vm" } }, body: { server: { vmem_size: 4096 } } });
-    void compute.POST("/servers", { body: { server: { name: "vm", vcpu_count: 1, vmem_size: 1024 }, count: 2 } });
+    void compute.POST("/servers/{id}/change-config", {
+      params: { path: { id: "vm" } },
+      body: { server: { vmem_size: 4096 } },
+    });
+    void compute.POST("/servers", {
+      body: { server: { name: "vm", vcpu_count: 1, vmem_size: 1024 }, count: 2 },
+    });
   });
 
   it("ListItems and listEnvelopes describe every list operation", () => {
@@ -71,18 +80,27 @@ describe("identity paths", () => {
     const { data, response } = await identity.POST("/auth/tokens", {
       body: {
         auth: {
-          identity: { methods: ["password"], password: { user: { name: "sysadmin", password: "p", domain: { name: "Default" } } } },
+          identity: {
+            methods: ["password"],
+            password: { user: { name: "sysadmin", password: "p", domain: { name: "Default" } } },
+          },
           scope: { project: { name: "system", domain: { name: "Default" } } },
         },
       },
     });
     expectTypeOf(data?.token).toEqualTypeOf<KeystoneTokenV3 | undefined>();
     expectTypeOf(response).toEqualTypeOf<Response>();
-    void identity.POST("/auth/tokens", { body: { auth: { identity: { methods: ["token"], token: { id: "t" } } } } });
     void identity.POST("/auth/tokens", {
-      body: { auth: { identity: { methods: ["aksk"], access_key_secret: "{}" }, context: { source: "cli" } } },
+      body: { auth: { identity: { methods: ["token"], token: { id: "t" } } } },
+    });
+    void identity.POST("/auth/tokens", {
+      body: {
+        auth: { identity: { methods: ["aksk"], access_key_secret: "{}" }, context: { source: "cli" } },
+      },
     });
     // @ts-expect-error access_key_secret is a JSON *string*
-    void identity.POST("/auth/tokens", { body: { auth: { identity: { methods: ["aksk"], access_key_secret: {} } } } });
+    void identity.POST("/auth/tokens", {
+      body: { auth: { identity: { methods: ["aksk"], access_key_secret: {} } } },
+    });
   });
 });
