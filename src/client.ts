@@ -1,0 +1,207 @@
+// createCloudpods(): where the generated path types meet the runtime. Each service is an openapi-fetch client
+// created once against PLACEHOLDER_BASE with the session's fetch; the session swaps in the catalog URL.
+// Adding a service = its generated file + one serviceClient() line below.
+
+import createClient, { type Client } from "openapi-fetch";
+import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
+import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
+import { serviceUrl, type EndpointType } from "./catalog.js";
+import type { DebugSink } from "./debug.js";
+import { CloudpodsError } from "./errors.js";
+import { paginate, type PageResult } from "./paginate.js";
+import { PLACEHOLDER_BASE, createSession, type RetryOptions, type Session } from "./session.js";
+import { createTransport, type FetchFn, type Transport } from "./transport.js";
+// Type only (erased): the module itself is imported lazily, in Node only.
+import type * as NodeTransportModule from "./transport-node.js";
+import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
+import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
+
+export interface CloudpodsOptions {
+  /** Keystone v3 URL ending in /v3, e.g. https://10.211.55.9:30500/v3 or https://<gw>/api/s/identity/v3. */
+  authUrl: string;
+  /** Password, token or AK/SK. Required unless `auth` is given. */
+  credentials?: Credentials | undefined;
+  /** A ready auth plugin instead of Keystone login from `credentials`. */
+  auth?: AuthPlugin | undefined;
+  project?: ProjectScope | undefined;
+  domain?: DomainScope | undefined;
+  /** Exact catalog region_id. Without it, the first region in sorted order is used. */
+  region?: string | undefined;
+  zone?: string | undefined;
+  /**
+   * Default `public`, or `apigateway` when authUrl contains /api/s/identity/ (the Cloudpods cloud-provider
+   * driver's rule). climc defaults to internalURL because it runs inside the cluster, where internal URLs
+   * such as https://default-region:30888 resolve; an SDK caller is usually outside it.
+   */
+  endpointType?: EndpointType | undefined;
+  /** A plain fetch to send with (tests, browsers, proxies). Default: the Node transport, else global fetch. */
+  fetch?: FetchFn | undefined;
+  /** Epoch ms; token expiry and Retry-After dates. */
+  now?: (() => number) | undefined;
+  /** Per request, default 30 000; 0 disables. */
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  /** PEM CA bundle(s); Node transport only. */
+  ca?: string | readonly string[] | undefined;
+  /** Path of a PEM bundle (fromEnv's YUNION_CERT_FILE); Node transport only. */
+  caFile?: string | undefined;
+  /** Skip TLS verification (YUNION_INSECURE); Node transport only, warns once. */
+  insecure?: boolean | undefined;
+  userAgent?: string | undefined;
+  /** X-Yunion-Lang: the language of error details. */
+  lang?: string | undefined;
+  /** Log each request as a redacted curl line to console.debug. */
+  debug?: boolean | undefined;
+  onDebug?: DebugSink | undefined;
+  /** Test hooks for the retry backoff. */
+  random?: (() => number) | undefined;
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+}
+
+type GetOp<Paths, P extends keyof Paths> = Paths[P] extends { get: infer Op } ? Op : never;
+type Params<Op> = Op extends { parameters: infer X } ? X : never;
+
+export interface PaginateInit<Op> {
+  query?: Params<Op> extends { query?: infer Q } ? Q : never;
+  path?: Params<Op> extends { path?: infer Q } ? Q : never;
+  signal?: AbortSignal | undefined;
+  /** Default 10 000. */
+  maxPages?: number | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
+export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
+  /** Every item of a list endpoint, page after page (see paginate.ts for the stop rules). */
+  paginate<P extends keyof Items & keyof Paths>(
+    path: P,
+    init?: PaginateInit<GetOp<Paths, P>>,
+  ): AsyncGenerator<Items[P], void, undefined>;
+};
+
+export interface Cloudpods {
+  identity: ServiceClient<IdentityPaths, IdentityItems>;
+  compute: ServiceClient<ComputePaths, ComputeItems>;
+  auth: AuthPlugin;
+  /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
+  catalog(): Promise<ServiceCatalog | undefined>;
+  /** Releases the Node transport's sockets. */
+  close(): Promise<void>;
+}
+
+export function createCloudpods(options: CloudpodsOptions): Cloudpods {
+  const o = options;
+  const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
+  if (o.fetch && tls) {
+    throw new CloudpodsError(
+      "ca, caFile and insecure apply to the Node transport, not a custom fetch",
+      "InvalidConfig",
+    );
+  }
+  const authUrl = o.authUrl.replace(/\/+$/, "");
+  const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
+  let auth: AuthPlugin | undefined = o.auth;
+  const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
+
+  let base: FetchFn | Transport | undefined;
+  let loading: Promise<Transport> | undefined;
+  let ready: Transport | undefined;
+  const load = async (): Promise<Transport> => {
+    base = o.fetch ?? (await defaultBase(o, tls));
+    return createTransport({
+      fetch: base,
+      timeoutMs: o.timeoutMs,
+      userAgent: o.userAgent,
+      lang: o.lang,
+      onDebug,
+      secrets: () => auth?.secrets() ?? [],
+    });
+  };
+  // Resolved on first use, so creating a client stays synchronous and never touches the network.
+  const transport: Transport = (req, init) =>
+    ready ? ready(req, init) : (loading ??= load()).then((t) => (ready = t)(req, init));
+
+  if (!auth) {
+    if (!o.credentials) throw new CloudpodsError("give credentials or an auth plugin", "InvalidConfig");
+    auth = new KeystoneAuth({
+      authUrl,
+      credentials: o.credentials,
+      project: o.project,
+      domain: o.domain,
+      fetch: transport,
+      now: o.now,
+    });
+  }
+  const plugin = auth;
+  const session = createSession({
+    auth: plugin,
+    transport,
+    resolve: (access, serviceType) =>
+      serviceUrl(access.catalog, { serviceType, endpointType, authUrl, region: o.region, zone: o.zone }),
+    retry: o.retry,
+    random: o.random,
+    sleep: o.sleep,
+    now: o.now,
+  });
+  return {
+    identity: serviceClient<IdentityPaths, IdentityItems>(session, "identity"),
+    compute: serviceClient<ComputePaths, ComputeItems>(session, "compute_v2"),
+    auth: plugin,
+    catalog: async () => (await plugin.getAccess()).catalog,
+    close: async () => {
+      await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+    },
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
+function serviceClient<Paths extends {}, Items>(
+  session: Session,
+  serviceType: string,
+): ServiceClient<Paths, Items> {
+  const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
+  const get = client.GET as unknown as (path: string, init: object) => Promise<PageResult>;
+  return Object.assign(client, {
+    paginate<P extends keyof Items & keyof Paths>(path: P, init: PaginateInit<GetOp<Paths, P>> = {}) {
+      const p = path as string;
+      // The envelope key is the path's last segment (`/servers` → "servers"), which is what the generated
+      // listEnvelopes maps say for every list (a unit test checks it); not importing them saves bytes.
+      const key = p.slice(p.lastIndexOf("/") + 1);
+      return paginate<Items[P]>(
+        (query) => get(p, { params: { query, path: init.path }, signal: init.signal }),
+        key,
+        (init.query ?? {}) as Record<string, unknown>,
+        { maxPages: init.maxPages, label: p },
+      );
+    },
+  });
+}
+
+// Held in a variable so bundlers do not follow it: a browser build never sees undici or node:fs.
+const NODE_TRANSPORT = "./transport-node.js";
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
+  return typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis);
+}
+
+async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport | FetchFn> {
+  if (isNode()) {
+    let m: typeof NodeTransportModule | undefined;
+    try {
+      m = (await import(NODE_TRANSPORT)) as typeof NodeTransportModule;
+    } catch (e) {
+      // A bundle that left transport-node.js behind: fall back to fetch unless TLS options need undici.
+      if (tls)
+        throw new CloudpodsError("the Node transport could not be loaded", "InvalidConfig", { cause: e });
+    }
+    if (m)
+      return m.createNodeTransport({
+        ca: o.ca,
+        caFile: o.caFile,
+        insecure: o.insecure,
+        timeoutMs: o.timeoutMs,
+      });
+  }
+  if (tls) throw new CloudpodsError("ca, caFile and insecure need the Node transport", "InvalidConfig");
+  return (req: Request) => globalThis.fetch(req);
+}

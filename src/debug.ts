@@ -1,0 +1,77 @@
+// `climc --debug` style request logging: each request as a curl command line. Credentials are replaced by
+// `{SHA256}<first 8 hex of sha256>`, which lets two log lines be compared ("same token?") without showing
+// it. Only runs when a debug sink is set, so none of this is on the hot path.
+
+/** Receives one log line per request and one per response. */
+export type DebugSink = (line: string) => void;
+
+const SECRET_HEADERS = new Set(["x-auth-token", "x-subject-token", "authorization"]);
+
+/** `{SHA256}` + the first 8 hex digits of the SHA-256 of `value` (WebCrypto, so it runs anywhere). */
+export async function redactValue(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
+  let hex = "";
+  for (const b of new Uint8Array(digest, 0, 4)) hex += b.toString(16).padStart(2, "0");
+  return `{SHA256}${hex}`;
+}
+
+/** Keys whose string values are credentials, wherever they appear in a JSON body. */
+function isSecretKey(key: string, parent: string | undefined): boolean {
+  const k = key.toLowerCase();
+  return (
+    k.includes("password") || k.includes("secret") || k === "token" || (k === "id" && parent === "token")
+  );
+}
+
+async function redactTree(value: unknown, parent: string | undefined): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => redactTree(v, parent)));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = typeof v === "string" && isSecretKey(k, parent) ? await redactValue(v) : await redactTree(v, k);
+  }
+  return out;
+}
+
+/**
+ * A JSON body with password, secret, access_key_secret, token and token.id values redacted. A body that is
+ * not JSON is shown as `<n bytes>` rather than risk printing a credential in an unknown format.
+ */
+export async function redactBody(text: string): Promise<string> {
+  try {
+    return JSON.stringify(await redactTree(JSON.parse(text), undefined));
+  } catch {
+    return `<${text.length} bytes, not JSON>`;
+  }
+}
+
+const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The request as a shell-quoted curl command. `secrets` (passwords, tokens, keys the auth plugin knows)
+ * are replaced wherever they still appear, as a last line of defence.
+ */
+export async function curlCommand(
+  method: string,
+  url: string,
+  headers: Iterable<[string, string]>,
+  body: string | undefined,
+  secrets: readonly string[] = [],
+): Promise<string> {
+  let line = `curl -v -X ${method}`;
+  for (const [name, value] of headers) {
+    const shown = SECRET_HEADERS.has(name.toLowerCase()) ? await redactValue(value) : value;
+    line += ` -H ${quote(`${name}: ${shown}`)}`;
+  }
+  if (body !== undefined && body !== "") line += ` -d ${quote(await redactBody(body))}`;
+  line += ` ${quote(url)}`;
+  for (const s of secrets) if (s.length >= 4) line = line.replaceAll(s, await redactValue(s));
+  return line;
+}
+
+/** The response summary: status and request id, never headers or body. */
+export function responseLine(method: string, url: string, res: Response): string {
+  const id = res.headers.get("x-request-id");
+  const q = url.indexOf("?");
+  return `${res.status} ${method} ${q < 0 ? url : url.slice(0, q)}${id ? ` (request id ${id})` : ""}`;
+}

@@ -1,0 +1,32 @@
+// Public exports only.
+
+export { createCloudpods } from "./client.js";
+export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
+export { fromEnv } from "./config.js";
+export type { EnvOptions } from "./config.js";
+export { KeystoneAuth } from "./auth/keystone.js";
+export type { Credentials, DomainScope, KeystoneAuthOptions, ProjectScope } from "./auth/keystone.js";
+export type {
+  AccessInfo,
+  AuthPlugin,
+  CatalogEndpoint,
+  CatalogService,
+  ServiceCatalog,
+} from "./auth/types.js";
+export { endpointFor, gatewayUrl, serviceTypeFor, serviceUrl } from "./catalog.js";
+export type { EndpointFilter, EndpointType, ServiceUrlOptions } from "./catalog.js";
+export {
+  AuthenticationError,
+  CloudpodsError,
+  EndpointNotFoundError,
+  HttpError,
+  TimeoutError,
+} from "./errors.js";
+export type { CloudpodsErrorInit, HttpErrorInit } from "./errors.js";
+export { paginate } from "./paginate.js";
+export type { PageResult, PaginateOptions } from "./paginate.js";
+export { createSession, PLACEHOLDER_BASE } from "./session.js";
+export type { RetryOptions, Session, SessionOptions } from "./session.js";
+export { createTransport, SDK_VERSION } from "./transport.js";
+export type { FetchFn, SendInit, Transport, TransportOptions } from "./transport.js";
+export type { DebugSink } from "./debug.js";
