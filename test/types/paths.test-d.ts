@@ -57,11 +57,9 @@ describe("compute paths", () => {
     // nested body keys (a misspelled optional key slips through); a field of the wrong type never does.
     // @ts-expect-error vcpu_count is a number
     void compute.POST("/servers", { body: { server: { name: "vm", vcpu_count: "2" } } });
+    const changeConfig = { server: { vmem_size: 4096 } };
     // @ts-expect-error change-config takes vmem_size as a string such as "4g"
-    void compute.POST("/servers/{id}/change-config", {
-      params: { path: { id: "vm" } },
-      body: { server: { vmem_size: 4096 } },
-    });
+    void compute.POST("/servers/{id}/change-config", { params: { path: { id: "vm" } }, body: changeConfig });
     void compute.POST("/servers", {
       body: { server: { name: "vm", vcpu_count: 1, vmem_size: 1024 }, count: 2 },
     });
@@ -98,9 +96,8 @@ describe("identity paths", () => {
         auth: { identity: { methods: ["aksk"], access_key_secret: "{}" }, context: { source: "cli" } },
       },
     });
+    const aksk = { auth: { identity: { methods: ["aksk"] as ["aksk"], access_key_secret: {} } } };
     // @ts-expect-error access_key_secret is a JSON *string*
-    void identity.POST("/auth/tokens", {
-      body: { auth: { identity: { methods: ["aksk"], access_key_secret: {} } } },
-    });
+    void identity.POST("/auth/tokens", { body: aksk });
   });
 });
