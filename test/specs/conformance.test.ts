@@ -68,6 +68,14 @@ describe("identity spec vs captured Cloudpods exchanges", () => {
     expectValid(spec, spec.requestBody("authenticate"), body());
   });
 
+  it("credential create (capture B): climc's request and the server's answer; the blob is a JSON string", () => {
+    const b = capture("b-credential-create");
+    expectValid(spec, spec.requestBody("createCredential"), JSON.parse(b.request.body));
+    const answer = JSON.parse(b.response.body) as { credential: { blob: string } };
+    expectValid(spec, spec.response("createCredential", "200"), answer);
+    expect(JSON.parse(answer.credential.blob)).toEqual({ expire: 0, secret: expect.any(String) });
+  });
+
   it("401 bodies (wrong password, bad signatures, unknown key) match the flat error schema", () => {
     const bodies = [
       capture("a-password-project").wrongPassword.body,
