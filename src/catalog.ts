@@ -3,7 +3,7 @@
 // same endpoint on every run: candidates are sorted by region_id, then URL, and the first one wins.
 
 import type { CatalogEndpoint, ServiceCatalog } from "./auth/types.js";
-import { CloudpodsError, EndpointNotFoundError } from "./errors.js";
+import { EndpointNotFoundError, invalidConfig } from "./errors.js";
 
 /** `publicURL`-style names are climc's spelling; they match by the prefix rule. */
 export type EndpointType =
@@ -34,45 +34,32 @@ const NO_CATALOG =
  * Throws EndpointNotFoundError naming the filter.
  */
 export function endpointFor(catalog: ServiceCatalog | undefined, filter: EndpointFilter): string {
-  const type = serviceTypeFor(filter.serviceType);
-  if (!catalog || catalog.length === 0) throw new EndpointNotFoundError(`${NO_CATALOG}: cannot find ${type}`);
-  const endpoints = catalog.filter((s) => s.type === type).flatMap((s) => s.endpoints ?? []);
-  const wanted = typeof filter.interface === "string" ? [filter.interface] : filter.interface;
   const { region, zone } = filter;
+  const type = serviceTypeFor(filter.serviceType);
+  if (!catalog?.length) throw new EndpointNotFoundError(`${NO_CATALOG}: cannot find ${type}`);
+  // Sorted by region_id, then URL: the first match is the deterministic pick.
+  const key = (ep: CatalogEndpoint): string => ep.region_id + "\0" + ep.url;
+  const endpoints = catalog
+    .filter((s) => s.type === type)
+    .flatMap((s) => s.endpoints ?? [])
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const wanted = typeof filter.interface === "string" ? [filter.interface] : filter.interface;
   for (const want of wanted) {
-    const byInterface = endpoints.filter((ep) => ep.interface !== "" && want.startsWith(ep.interface));
-    const chosen = region
-      ? (pick(byInterface.filter((ep) => zone && ep.region_id === `${region}-${zone}`)) ??
-        pick(byInterface.filter((ep) => ep.region_id === region)))
-      : pick(byInterface);
+    const find = (regionId?: string): CatalogEndpoint | undefined =>
+      endpoints.find(
+        (ep) =>
+          ep.url && // a malformed entry without a URL is skipped, not returned
+          ep.interface !== "" &&
+          want.startsWith(ep.interface) &&
+          (regionId === undefined || ep.region_id === regionId),
+      );
+    const chosen = region ? (zone && find(`${region}-${zone}`)) || find(region) : find();
     if (chosen) return chosen.url;
   }
-  const where = `interface ${wanted.join("|")}${region ? `, region ${region}` : ""}${region && zone ? `, zone ${zone}` : ""}`;
-  const have = endpoints.map((ep) => `${ep.interface}@${ep.region_id}`).sort();
+  const have = [...new Set(endpoints.map((ep) => `${ep.interface}@${ep.region_id}`))].sort().join(", ");
   throw new EndpointNotFoundError(
-    endpoints.length === 0
-      ? `no service of type ${type} in the token's catalog`
-      : `no ${type} endpoint with ${where} in the token's catalog (it has ${[...new Set(have)].join(", ")})`,
+    `no ${type} endpoint with interface ${wanted.join("|")}${region ? `, region ${region}` : ""}${region && zone ? `, zone ${zone}` : ""} in the token's catalog (it has ${have || "none"})`,
   );
-}
-
-function pick(candidates: CatalogEndpoint[]): CatalogEndpoint | undefined {
-  let best: CatalogEndpoint | undefined;
-  for (const ep of candidates) {
-    if (!best || ep.region_id < best.region_id || (ep.region_id === best.region_id && ep.url < best.url))
-      best = ep;
-  }
-  return best;
-}
-
-/** httputils.JoinPath: the first part loses trailing slashes, the others leading and trailing ones. */
-function joinPath(base: string, ...parts: string[]): string {
-  let out = base.replace(/\/+$/, "");
-  for (const p of parts) {
-    const t = p.replace(/^\/+|\/+$/g, "");
-    if (t) out += `/${t}`;
-  }
-  return out;
 }
 
 /**
@@ -83,24 +70,28 @@ function joinPath(base: string, ...parts: string[]): string {
 export function gatewayUrl(
   authUrl: string,
   internalUrl: string,
-  filter: { serviceType: string; region?: string | undefined; zone?: string | undefined },
+  {
+    serviceType,
+    region,
+    zone,
+  }: { serviceType: string; region?: string | undefined; zone?: string | undefined },
 ): string {
   const pos = authUrl.lastIndexOf("/api/s/identity");
-  if (pos <= 0) {
-    throw new CloudpodsError(
-      `auth URL ${authUrl} is not an API gateway URL; apigateway mode needs e.g. https://<apigateway-host>/api/s/identity/v3`,
-      "InvalidConfig",
+  if (pos <= 0)
+    throw invalidConfig(
+      `apigateway mode needs an auth URL like https://<apigateway-host>/api/s/identity/v3, not ${authUrl}`,
     );
-  }
-  let prefix = joinPath(authUrl.slice(0, pos), "api/s", serviceTypeFor(filter.serviceType));
-  if (filter.region) {
-    prefix = joinPath(prefix, "r", filter.region);
-    if (filter.zone) prefix = joinPath(prefix, "z", filter.zone);
-  }
   // mcclient looks for the first "/" after index 9 (past "https://" and one host character) and keeps the
   // rest as the endpoint's path; reproduced as is, quirks included.
   const slash = internalUrl.indexOf("/", 9);
-  return slash > 9 ? joinPath(prefix, internalUrl.slice(slash)) : prefix;
+  const parts = ["api/s", serviceTypeFor(serviceType)];
+  if (region) parts.push("r", region, ...(zone ? ["z", zone] : []));
+  // httputils.JoinPath: the first part loses trailing slashes, the others leading and trailing ones.
+  return [authUrl.slice(0, pos).replace(/\/+$/, "")]
+    .concat(parts, slash > 9 ? internalUrl.slice(slash) : "")
+    .map((p, i) => (i ? p.replace(/^\/+|\/+$/g, "") : p))
+    .filter((p, i) => !i || p)
+    .join("/");
 }
 
 export interface ServiceUrlOptions {
@@ -118,17 +109,17 @@ export interface ServiceUrlOptions {
  * keystone), the auth URL itself is used.
  */
 export function serviceUrl(catalog: ServiceCatalog | undefined, o: ServiceUrlOptions): string {
-  const filter = { serviceType: o.serviceType, region: o.region, zone: o.zone };
+  const identity = o.serviceType === "identity";
   let url: string;
   try {
     url =
       o.endpointType === "apigateway"
-        ? gatewayUrl(o.authUrl, endpointFor(catalog, { ...filter, interface: "internal" }), filter)
-        : endpointFor(catalog, { ...filter, interface: o.endpointType });
+        ? gatewayUrl(o.authUrl, endpointFor(catalog, { ...o, interface: "internal" }), o)
+        : endpointFor(catalog, { ...o, interface: o.endpointType });
   } catch (e) {
-    if (o.serviceType !== "identity" || !(e instanceof EndpointNotFoundError)) throw e;
+    if (!identity || !(e instanceof EndpointNotFoundError)) throw e;
     url = o.authUrl;
   }
-  if (o.serviceType === "identity" && url.slice(0, 5) !== o.authUrl.slice(0, 5)) url = o.authUrl;
+  if (identity && url.slice(0, 5) !== o.authUrl.slice(0, 5)) url = o.authUrl;
   return url.replace(/\/+$/, "");
 }

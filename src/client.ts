@@ -1,15 +1,16 @@
 // createCloudpods(): where the generated path types meet the runtime. Each service is an openapi-fetch client
 // created once against PLACEHOLDER_BASE with the session's fetch; the session swaps in the catalog URL.
-// Adding a service = its generated file + one serviceClient() line below.
+// Adding a service = its generated file + one service() line below.
 
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
 import { serviceUrl, type EndpointType } from "./catalog.js";
 import type { DebugSink } from "./debug.js";
-import { CloudpodsError } from "./errors.js";
-import { paginate, type PageResult } from "./paginate.js";
-import { PLACEHOLDER_BASE, createSession, type RetryOptions, type Session } from "./session.js";
+import { invalidConfig } from "./errors.js";
+import { paginate } from "./lazy.js";
+import type { PageResult } from "./paginate.js";
+import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
 import { createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
 import type * as NodeTransportModule from "./transport-node.js";
@@ -88,120 +89,83 @@ export interface Cloudpods {
   close(): Promise<void>;
 }
 
-export function createCloudpods(options: CloudpodsOptions): Cloudpods {
-  const o = options;
+export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
-  if (o.fetch && tls) {
-    throw new CloudpodsError(
-      "ca, caFile and insecure apply to the Node transport, not a custom fetch",
-      "InvalidConfig",
-    );
-  }
+  if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
   const authUrl = o.authUrl.replace(/\/+$/, "");
   const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
-  let auth: AuthPlugin | undefined = o.auth;
   const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
 
   let base: FetchFn | Transport | undefined;
   let loading: Promise<Transport> | undefined;
   let ready: Transport | undefined;
-  const load = async (): Promise<Transport> => {
-    base = o.fetch ?? (await defaultBase(o, tls));
-    return createTransport({
-      fetch: base,
-      timeoutMs: o.timeoutMs,
-      userAgent: o.userAgent,
-      lang: o.lang,
+  // The option names match those of createTransport, KeystoneAuth, createSession and createNodeTransport, so
+  // the options are handed on whole rather than field by field.
+  const load = async (): Promise<Transport> =>
+    createTransport({
+      ...o,
+      fetch: (base = o.fetch ?? (await defaultBase(o, tls))),
       onDebug,
-      secrets: () => auth?.secrets() ?? [],
+      secrets: () => auth.secrets(),
     });
-  };
   // Resolved on first use, so creating a client stays synchronous and never touches the network.
   const transport: Transport = (req, init) =>
     ready ? ready(req, init) : (loading ??= load()).then((t) => (ready = t)(req, init));
 
-  if (!auth) {
-    if (!o.credentials) throw new CloudpodsError("give credentials or an auth plugin", "InvalidConfig");
-    auth = new KeystoneAuth({
-      authUrl,
-      credentials: o.credentials,
-      project: o.project,
-      domain: o.domain,
-      fetch: transport,
-      now: o.now,
-    });
-  }
-  const plugin = auth;
+  if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
+  const auth: AuthPlugin =
+    o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport });
   const session = createSession({
-    auth: plugin,
+    ...o,
+    auth,
     transport,
     resolve: (access, serviceType) =>
-      serviceUrl(access.catalog, { serviceType, endpointType, authUrl, region: o.region, zone: o.zone }),
-    retry: o.retry,
-    random: o.random,
-    sleep: o.sleep,
-    now: o.now,
+      serviceUrl(access.catalog, { ...o, serviceType, endpointType, authUrl }),
   });
+
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
+  function service<Paths extends {}, Items>(serviceType: string): ServiceClient<Paths, Items> {
+    const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
+    const get = client.GET as unknown as (path: string, init: object) => Promise<PageResult>;
+    return Object.assign(client, {
+      paginate<P extends keyof Items & keyof Paths>(path: P, init: PaginateInit<GetOp<Paths, P>> = {}) {
+        const p = path as string;
+        // The envelope key is the path's last segment (`/servers` → "servers"), which is what the generated
+        // listEnvelopes maps say for every list (a unit test checks it); not importing them saves bytes.
+        return paginate<Items[P]>(
+          (query) => get(p, { params: { query, path: init.path }, signal: init.signal }),
+          p.slice(p.lastIndexOf("/") + 1),
+          init.query as Record<string, unknown> | undefined,
+          { ...init, label: p, secrets: () => auth.secrets() },
+        );
+      },
+    });
+  }
   return {
-    identity: serviceClient<IdentityPaths, IdentityItems>(session, "identity"),
-    compute: serviceClient<ComputePaths, ComputeItems>(session, "compute_v2"),
-    auth: plugin,
-    catalog: async () => (await plugin.getAccess()).catalog,
+    identity: service<IdentityPaths, IdentityItems>("identity"),
+    compute: service<ComputePaths, ComputeItems>("compute_v2"),
+    auth,
+    catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {
       await (base as { close?: () => Promise<void> } | undefined)?.close?.();
     },
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
-function serviceClient<Paths extends {}, Items>(
-  session: Session,
-  serviceType: string,
-): ServiceClient<Paths, Items> {
-  const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
-  const get = client.GET as unknown as (path: string, init: object) => Promise<PageResult>;
-  return Object.assign(client, {
-    paginate<P extends keyof Items & keyof Paths>(path: P, init: PaginateInit<GetOp<Paths, P>> = {}) {
-      const p = path as string;
-      // The envelope key is the path's last segment (`/servers` → "servers"), which is what the generated
-      // listEnvelopes maps say for every list (a unit test checks it); not importing them saves bytes.
-      const key = p.slice(p.lastIndexOf("/") + 1);
-      return paginate<Items[P]>(
-        (query) => get(p, { params: { query, path: init.path }, signal: init.signal }),
-        key,
-        (init.query ?? {}) as Record<string, unknown>,
-        { maxPages: init.maxPages, label: p },
-      );
-    },
-  });
-}
+const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 
 // Held in a variable so bundlers do not follow it: a browser build never sees undici or node:fs.
 const NODE_TRANSPORT = "./transport-node.js";
 
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
-  return typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis);
-}
-
 async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport | FetchFn> {
-  if (isNode()) {
-    let m: typeof NodeTransportModule | undefined;
-    try {
-      m = (await import(NODE_TRANSPORT)) as typeof NodeTransportModule;
-    } catch (e) {
+  const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
+  if (typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis)) {
+    const m = (await import(NODE_TRANSPORT).catch((e: unknown) => {
       // A bundle that left transport-node.js behind: fall back to fetch unless TLS options need undici.
-      if (tls)
-        throw new CloudpodsError("the Node transport could not be loaded", "InvalidConfig", { cause: e });
-    }
-    if (m)
-      return m.createNodeTransport({
-        ca: o.ca,
-        caFile: o.caFile,
-        insecure: o.insecure,
-        timeoutMs: o.timeoutMs,
-      });
+      if (tls) throw invalidConfig("the Node transport could not be loaded", e);
+    })) as typeof NodeTransportModule | undefined;
+    if (m) return m.createNodeTransport(o);
   }
-  if (tls) throw new CloudpodsError("ca, caFile and insecure need the Node transport", "InvalidConfig");
+  if (tls) throw invalidConfig(NODE_ONLY);
   return (req: Request) => globalThis.fetch(req);
 }

@@ -55,15 +55,16 @@ export async function curlCommand(
   method: string,
   url: string,
   headers: Iterable<[string, string]>,
-  body: string | undefined,
+  body: string | Uint8Array | null | undefined,
   secrets: readonly string[] = [],
 ): Promise<string> {
+  if (body && typeof body !== "string") body = new TextDecoder().decode(body);
   let line = `curl -v -X ${method}`;
   for (const [name, value] of headers) {
     const shown = SECRET_HEADERS.has(name.toLowerCase()) ? await redactValue(value) : value;
     line += ` -H ${quote(`${name}: ${shown}`)}`;
   }
-  if (body !== undefined && body !== "") line += ` -d ${quote(await redactBody(body))}`;
+  if (body) line += ` -d ${quote(await redactBody(body))}`;
   line += ` ${quote(url)}`;
   for (const s of secrets) if (s.length >= 4) line = line.replaceAll(s, await redactValue(s));
   return line;

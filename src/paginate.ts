@@ -3,8 +3,7 @@
 // incremental paging, `{"<plural>": [...], "next_marker"}` and no total. An empty list ends the walk
 // (`{"servers":[]}` carries no total at all).
 
-import { CloudpodsError } from "./errors.js";
-import { httpErrorFromResult } from "./transport.js";
+import { CloudpodsError, HttpError } from "./errors.js";
 
 /** What an openapi-fetch GET resolves to. */
 export interface PageResult {
@@ -18,6 +17,8 @@ export interface PaginateOptions {
   maxPages?: number | undefined;
   /** Names the list in errors, e.g. "/servers". */
   label?: string | undefined;
+  /** Strings scrubbed from a failed page's error (the auth plugin's `secrets()`: servers echo input). */
+  secrets?: (() => readonly string[]) | undefined;
 }
 
 const count = (v: unknown): number | undefined => (typeof v === "number" && v >= 0 ? v : undefined);
@@ -46,7 +47,14 @@ export async function* paginate<T>(
     }
     const { data, error, response } = await getPage(q);
     if (error !== undefined || !response.ok) {
-      throw httpErrorFromResult("GET", response.url || label, response, error);
+      // openapi-fetch already read the body, as JSON or text.
+      const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
+      const { errorFields } = await import("./errorbody.js");
+      throw new HttpError({
+        ...errorFields(response, text, options.secrets?.()),
+        method: "GET",
+        url: response.url || label,
+      });
     }
     const envelope = (data ?? {}) as Record<string, unknown>;
     const items = envelope[envelopeKey];

@@ -2,7 +2,7 @@
 // X-Yunion-Lang, a per-request timeout, redirects turned into errors (mcclient never follows them, and a
 // token must never follow a Location elsewhere), network failures typed, and the debug hook.
 
-import { CloudpodsError, HttpError, TimeoutError, parseErrorBody } from "./errors.js";
+import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
 import type * as DebugModule from "./debug.js";
 import type { DebugSink } from "./debug.js";
 
@@ -31,10 +31,6 @@ export type FetchFn = (req: Request) => Promise<Response>;
  */
 export const NATIVE_TRANSPORT = Symbol.for("cloudpods-sdk.native-transport");
 
-export function isNativeTransport(f: unknown): f is Transport {
-  return typeof f === "function" && (f as unknown as Record<symbol, unknown>)[NATIVE_TRANSPORT] === true;
-}
-
 export interface TransportOptions {
   /** The base: a plain fetch or a native transport. Default: `globalThis.fetch`. */
   fetch?: FetchFn | Transport | undefined;
@@ -59,84 +55,73 @@ let debugModule: Promise<typeof DebugModule> | undefined;
  * a failure to connect or a broken connection → CloudpodsError code `ConnectionError` with the cause kept.
  * An abort by the caller's own signal rejects with the signal's reason, as fetch does.
  */
-export function createTransport(options: TransportOptions = {}): Transport {
-  const base = options.fetch ?? ((req: Request) => globalThis.fetch(req));
-  const native = isNativeTransport(base);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const userAgent = options.userAgent ?? `cloudpods-sdk/${SDK_VERSION}`;
-  const { lang, onDebug, secrets } = options;
+export function createTransport({
+  fetch: base = (req: Request) => globalThis.fetch(req),
+  timeoutMs = 30_000,
+  userAgent = `cloudpods-sdk/${SDK_VERSION}`,
+  lang,
+  onDebug,
+  secrets,
+}: TransportOptions = {}): Transport {
+  const native = (base as unknown as Record<symbol, unknown>)[NATIVE_TRANSPORT] === true;
 
-  return async function send(req: Request, init?: SendInit): Promise<Response> {
-    const headers = req.headers;
+  return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
+    const { method, headers, signal } = req;
     headers.set("User-Agent", userAgent);
     if (lang) headers.set("X-Yunion-Lang", lang);
-    const url = init?.url ?? req.url;
-    const ms = init?.timeoutMs ?? timeoutMs;
-    let body = init?.body;
-    if (body === undefined && req.body !== null && (!native || !headers.has("content-length"))) {
+    if (body === undefined && req.body && !(native && headers.has("content-length"))) {
       // Cloudpods keystone wants a real Content-Length (no chunked login), and bytes can be logged.
       body = new Uint8Array(await req.arrayBuffer());
     }
     // Loaded on first use: bundles that split chunks keep the redaction code out of the main one.
     const debug = onDebug && (await (debugModule ??= import("./debug.js")));
-    if (debug) {
-      const text = body ? new TextDecoder().decode(body) : undefined;
-      onDebug!(await debug.curlCommand(req.method, url, headers, text, secrets?.() ?? []));
+    if (debug) onDebug!(await debug.curlCommand(method, url, headers, body, secrets?.()));
+    let res: Response;
+    if (native) res = await base(req, { url, body, timeoutMs: ms });
+    else {
+      if (signal.aborted) throw signal.reason;
+      const ctrl = new AbortController();
+      // Both listener and timer live as long as the exchange: they cover the body, and die with the request.
+      signal.addEventListener("abort", () => ctrl.abort(signal.reason), { once: true });
+      const timer = ms > 0 ? setTimeout(() => ctrl.abort(new TimeoutError(method, url, ms)), ms) : undefined;
+      (timer as { unref?: () => void } | undefined)?.unref?.();
+      try {
+        res = await (base as FetchFn)(
+          new Request(url, { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" }),
+        );
+      } catch (e) {
+        clearTimeout(timer);
+        throw ctrl.signal.aborted
+          ? ctrl.signal.reason
+          : CloudpodsError.isInstance(e)
+            ? e
+            : connectionError(method, url, e);
+      }
     }
-    const res = native
-      ? await base(req, { url, body, timeoutMs: ms })
-      : await viaFetch(base as FetchFn, req, url, body, ms);
-    if (debug) onDebug!(debug.responseLine(req.method, url, res));
-    if ((res.status >= 300 && res.status < 400 && res.status !== 304) || res.type === "opaqueredirect") {
-      throw await redirectError(res, req.method, url);
+    if (debug) onDebug!(debug.responseLine(method, url, res));
+    const { status } = res;
+    if ((status > 299 && status < 400 && status !== 304) || res.type === "opaqueredirect") {
+      await discard(res);
+      // Message: "GET <url> failed: 302 redirect"; the Location is a field only (it may carry a query).
+      throw new HttpError({
+        ...responseInit(res),
+        method,
+        url,
+        class: "redirect",
+        location: res.headers.get("location") ?? undefined,
+      });
     }
     return res;
   };
 }
 
-async function viaFetch(
-  base: FetchFn,
-  req: Request,
-  url: string,
-  body: Uint8Array<ArrayBuffer> | null | undefined,
-  timeoutMs: number,
-): Promise<Response> {
-  const user = req.signal;
-  if (user.aborted) throw user.reason;
-  const ctrl = new AbortController();
-  // Both listener and timer live as long as the exchange: they cover the body, and die with the request.
-  user.addEventListener("abort", () => ctrl.abort(user.reason), { once: true });
-  const timer =
-    timeoutMs > 0
-      ? setTimeout(() => ctrl.abort(new TimeoutError(req.method, url, timeoutMs)), timeoutMs)
-      : undefined;
-  (timer as { unref?: () => void } | undefined)?.unref?.();
-  const out = new Request(url, {
-    method: req.method,
-    headers: req.headers,
-    body: body ?? null,
-    signal: ctrl.signal,
-    redirect: "manual",
-  });
-  try {
-    return await base(out);
-  } catch (e) {
-    clearTimeout(timer);
-    if (ctrl.signal.aborted) throw ctrl.signal.reason;
-    if (CloudpodsError.isInstance(e)) throw e;
-    throw connectionError(req.method, url, e);
-  }
-}
-
-/** A failure below HTTP: refused, reset, DNS, TLS. */
+/** A failure below HTTP: refused, reset, DNS, TLS. The system error code, if any, is named. */
 export function connectionError(method: string, url: string, cause: unknown): CloudpodsError {
-  const q = url.indexOf("?");
-  const code =
-    (cause as { cause?: { code?: unknown }; code?: unknown })?.cause?.code ??
-    (cause as { code?: unknown })?.code;
+  const c = cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = c?.cause?.code ?? c?.code;
   const why = typeof code === "string" ? ` (${code})` : "";
   return new CloudpodsError(
-    `${method} ${q < 0 ? url : url.slice(0, q)} failed: connection error${why}`,
+    `${method} ${stripQuery(url)} failed: connection error${why}`,
     "ConnectionError",
     {
       cause,
@@ -149,45 +134,17 @@ export function isConnectionError(e: unknown): boolean {
   return CloudpodsError.isInstance(e) && e.code === "ConnectionError";
 }
 
-async function redirectError(res: Response, method: string, url: string): Promise<HttpError> {
-  const location = res.headers.get("location") ?? undefined;
-  await discard(res);
-  // Message: "GET <url> failed: 302 redirect"; the Location is a field only (it may carry a query).
-  return new HttpError({
-    status: res.status,
-    method,
-    url,
-    class: "redirect",
-    location,
-    requestId: res.headers.get("x-request-id") ?? undefined,
-  });
-}
-
 /**
  * Releases a response that will not be read: small bodies are drained (the connection stays reusable),
  * others cancelled. Never rejects.
  */
 export async function discard(res: Response): Promise<void> {
-  if (!res.body || res.bodyUsed) return;
-  const length = Number(res.headers.get("content-length") ?? Infinity);
   try {
-    if (length <= 65_536) await res.arrayBuffer();
-    else await res.body.cancel();
+    if (res.body && !res.bodyUsed)
+      await (Number(res.headers.get("content-length") ?? Infinity) <= 65_536
+        ? res.arrayBuffer()
+        : res.body.cancel());
   } catch {
     // the connection is already gone; nothing to release
   }
-}
-
-/** An HttpError from a response whose body openapi-fetch already read (as JSON or text). */
-export function httpErrorFromResult(method: string, url: string, res: Response, body: unknown): HttpError {
-  const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
-  const e = parseErrorBody(text, res.headers.get("content-type"));
-  return new HttpError({
-    status: res.status,
-    method,
-    url,
-    class: e.class,
-    details: e.details,
-    requestId: res.headers.get("x-request-id") ?? undefined,
-  });
 }

@@ -3,8 +3,6 @@
 // and only the derived values travel, as a JSON string in `identity.access_key_secret`. WebCrypto only, so
 // this runs unchanged in browsers, Deno, Bun and Node >= 20.
 
-import { jsonEncode } from "./jsonutils.js";
-
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const LOCATION = "cn-beijing"; // hard-coded by mcclient (aksk.go:85)
 const SIGNED_HEADERS = ["date", "host", "x-amz-content-sha256", "x-amz-date"];
@@ -80,10 +78,19 @@ export async function akskSign({
 }: AkskInput): Promise<AkskSignature> {
   const base = authUrl.replace(/\/+$/, "");
   const { host, path } = splitUrl(base + "/auth/tokens");
+  // The bytes jsonutils.jsonEncode writes (see jsonutils.ts), without importing it, so this lazily loaded
+  // module shares no code with the main bundle: keys are written in sorted order, and the only values that
+  // can be empty (accessKey, source) become undefined, which JSON.stringify drops as jsonutils' omitempty
+  // does. A unit test checks the parity on empty values.
   const envelope = (aks: string): string =>
-    jsonEncode({ auth: { context: { source }, identity: { access_key_secret: aks, methods: ["aksk"] } } });
-  const seed = { access_key: accessKey, algorithm: ALGORITHM, location: LOCATION };
-  const seedBody = envelope(jsonEncode(seed));
+    JSON.stringify({
+      auth: {
+        context: source ? { source } : undefined,
+        identity: { access_key_secret: aks, methods: ["aksk"] },
+      },
+    });
+  const seed = { access_key: accessKey || undefined, algorithm: ALGORITHM, location: LOCATION };
+  const seedBody = envelope(JSON.stringify(seed));
   const payloadHash = await sha256Hex(seedBody);
 
   const t = new Date(now);
@@ -102,7 +109,7 @@ export async function akskSign({
   ].join("\n");
   const kSigning = (await signingKeys(secret, ymd))[3]!;
   const signature = hex(await hmac(kSigning, stringToSign));
-  const accessKeySecret = jsonEncode({
+  const accessKeySecret = JSON.stringify({
     ...seed,
     request: stringToSign,
     sign_date: iso + ".000000Z",

@@ -1,6 +1,7 @@
 // A JSON encoder that writes the bytes Go's yunion.io/x/jsonutils writes for the same structs. Only the
 // AK/SK payload hash needs this parity (cloudpods-auth.md §1.3); using it for every login body keeps the
-// wire identical to climc's, which makes captures comparable byte for byte.
+// wire identical to climc's, which makes captures comparable byte for byte. (aksk.ts writes the same bytes
+// for its few fixed shapes with JSON.stringify, so the lazily loaded signer does not share this module.)
 //
 // - keys sorted at every level (JS code-unit order; equals Go's byte order unless a key mixes astral
 //   characters with U+E000–U+FFFF, which no Cloudpods field name does)

@@ -3,9 +3,9 @@
 // login POST is never retried here. authUrl is not validated here (fromEnv does; `new Request` throws on
 // garbage) to keep the browser bundle small.
 
-import { AuthenticationError, CloudpodsError, HttpError, parseErrorBody, scrub } from "../errors.js";
+import { AuthenticationError, CloudpodsError, HttpError, invalidConfig, responseInit } from "../errors.js";
+import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
-import { akskAuthBody } from "./aksk.js";
 import { jsonEncode } from "./jsonutils.js";
 import type { AccessInfo, AuthPlugin } from "./types.js";
 
@@ -50,7 +50,7 @@ export class KeystoneAuth implements AuthPlugin {
 
   constructor(options: KeystoneAuthOptions) {
     if (options.project && options.domain) {
-      throw new CloudpodsError("give either a project or a domain scope, not both", "InvalidConfig");
+      throw invalidConfig("give a project or a domain scope, not both");
     }
     this.authUrl = options.authUrl.replace(/\/+$/, "");
     this.#o = options;
@@ -89,6 +89,7 @@ export class KeystoneAuth implements AuthPlugin {
     const c = o.credentials as AnyCredentials;
     const p = o.project as { id?: string; name?: string; domain?: string } | undefined;
     const source = o.source ?? "api";
+    const url = this.authUrl + "/auth/tokens";
     const body =
       c.accessKey !== undefined
         ? await akskAuthBody({
@@ -120,25 +121,17 @@ export class KeystoneAuth implements AuthPlugin {
                 : { domain: o.domain },
             },
           });
-    const url = this.authUrl + "/auth/tokens";
     const started = this.#now();
     const res = await o.fetch(
       new Request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
     );
     const text = await res.text();
-    const init = { status: res.status, requestId: res.headers.get("x-request-id") ?? undefined };
-    if (res.status < 200 || res.status > 299) {
-      const secrets = this.secrets();
-      const e = parseErrorBody(text, res.headers.get("content-type"));
-      const err = {
-        ...init,
-        method: "POST",
-        url,
-        class: scrub(e.class, secrets),
-        details: scrub(e.details, secrets),
-      };
-      throw res.status >= 400 && res.status < 500 ? new AuthenticationError(err) : new HttpError(err);
+    if (!res.ok) {
+      const { errorFields } = await import("../errorbody.js");
+      const init = { ...errorFields(res, text, this.secrets()), method: "POST", url };
+      throw res.status >= 400 && res.status < 500 ? new AuthenticationError(init) : new HttpError(init);
     }
+    const init = responseInit(res);
     const token = res.headers.get("x-subject-token");
     const access = parseAccess(token ?? "", text, init);
     if (!token)
@@ -149,7 +142,6 @@ export class KeystoneAuth implements AuthPlugin {
       (expires - (access.issuedAt?.getTime() ?? started)) / 2,
     );
     this.#staleAt = expires - margin;
-    this.#access = access;
-    return access;
+    return (this.#access = access);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { akskAuthBody, akskSign, sha256Hex, signingKeys, splitUrl } from "../../src/auth/aksk.js";
+import { jsonEncode } from "../../src/auth/jsonutils.js";
 import { capture } from "../fixtures/captures.js";
 
 const hex = (b: ArrayBuffer) => Buffer.from(b).toString("hex");
@@ -120,6 +121,30 @@ describe("akskSign: other URLs", () => {
     const s = await akskSign({ ...V, source: "" });
     expect(s.seedBody).toBe(SEED_BODY.replace('"context":{"source":"cli"},', ""));
     expect(s.body.startsWith('{"auth":{"identity":{"access_key_secret":')).toBe(true);
+  });
+});
+
+describe("akskSign: jsonutils parity", () => {
+  it("writes the bytes jsonEncode writes, empty access key and source included (omitempty)", async () => {
+    for (const [accessKey, source] of [
+      [V.accessKey, "cli"],
+      ["", "cli"],
+      [V.accessKey, ""],
+      ["", ""],
+    ] as const) {
+      const s = await akskSign({ ...V, accessKey, source });
+      const seed = { access_key: accessKey, algorithm: "AWS4-HMAC-SHA256", location: "cn-beijing" };
+      const envelope = (aks: string) =>
+        jsonEncode({
+          auth: { context: { source }, identity: { access_key_secret: aks, methods: ["aksk"] } },
+        });
+      expect(s.seedBody).toBe(envelope(jsonEncode(seed)));
+      const signed = JSON.parse(JSON.parse(s.body).auth.identity.access_key_secret) as Record<
+        string,
+        unknown
+      >;
+      expect(s.body).toBe(envelope(jsonEncode({ ...seed, ...signed })));
+    }
   });
 });
 

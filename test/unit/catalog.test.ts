@@ -53,7 +53,7 @@ describe("endpointFor on the real catalog", () => {
     expect((err as Error).message).toContain("public@region0");
     expect(() => endpointFor(real, { serviceType: "etcd", interface: "admin" })).toThrow(/interface admin/);
     expect(() => endpointFor(real, { serviceType: "nope", interface: "public" })).toThrow(
-      /no service of type nope/,
+      /no nope endpoint .*\(it has none\)/,
     );
   });
 
@@ -100,6 +100,14 @@ describe("endpointFor matching rules", () => {
     expect(find("region0", undefined, "internalURL")).toBe("https://r0-int");
     expect(() => find("region0", undefined, "int")).toThrow(EndpointNotFoundError);
     expect(() => find("region9")).toThrow(EndpointNotFoundError);
+  });
+
+  it("skips a malformed endpoint without a URL instead of returning undefined", () => {
+    const broken = [svc("compute_v2", [["public", "region0", ""]])];
+    delete (broken[0]!.endpoints[0] as { url?: string }).url;
+    expect(() => endpointFor(broken, { serviceType: "compute", interface: "public" })).toThrow(
+      EndpointNotFoundError,
+    );
   });
 
   it("looks across every catalog entry of the type", () => {

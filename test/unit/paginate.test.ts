@@ -131,6 +131,18 @@ describe("paginate: errors", () => {
     expect((err as Error).message).toBe("GET /servers failed: 403 ForbiddenError: no permission");
   });
 
+  it("scrubs the caller's secrets from the error a server echoed them into", async () => {
+    const getPage = async (): Promise<PageResult> => ({
+      error: { class: "InputError", code: 400, details: "bad filter tok-123456 near tok-123456" },
+      response: new Response(null, { status: 400 }),
+    });
+    const err = await collect(
+      paginate<Item>(getPage, "servers", {}, { secrets: () => ["tok-123456"] }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ details: "bad filter *** near ***" });
+    expect((err as Error).message).not.toContain("tok-123456");
+  });
+
   it("rejects an envelope without the list", async () => {
     const p = pages({ server: {} });
     const err = await collect(paginate<Item>(p.getPage, "servers")).catch((e: unknown) => e);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { AccessInfo, AuthPlugin } from "../../src/auth/types.js";
 import { serviceUrl } from "../../src/catalog.js";
 import { CloudpodsError, HttpError, TimeoutError } from "../../src/errors.js";
-import { PLACEHOLDER_BASE, createSession, retryAfterMs, type SessionOptions } from "../../src/session.js";
+import { retryAfterMs } from "../../src/backoff.js";
+import { PLACEHOLDER_BASE, createSession, type SessionOptions } from "../../src/session.js";
 import { SDK_VERSION, createTransport, type TransportOptions } from "../../src/transport.js";
 
 const COMPUTE = "https://10.211.55.9:30888";
@@ -329,6 +330,16 @@ describe("transport: timeout and redirects", () => {
     expect(f.sent.map((s) => s.url)).toEqual([`${COMPUTE}/servers?limit=2`]);
     expect(f.responses[0]!.bodyUsed).toBe(true);
     expect((err as Error).message).not.toContain("token");
+    // The JSON form names the failure but, like the message, leaves the Location (and its query) out.
+    expect(JSON.parse(JSON.stringify(err))).toEqual({
+      name: "HttpError",
+      code: "redirect",
+      status: 302,
+      method: "GET",
+      url: COMPUTE + "/servers",
+      class: "redirect",
+      message: `GET ${COMPUTE}/servers failed: 302 redirect`,
+    });
   });
 
   it("passes 304 through", async () => {

@@ -1,0 +1,64 @@
+// Reading a failed answer's body into Cloudpods' error fields, and scrubbing secrets the server echoed. Only
+// runs on failures, so callers load it with a dynamic import: browser bundles keep it in a lazy chunk. A leaf
+// module (no imports), so bundlers need no shared chunk for it.
+
+/** The Cloudpods error fields of a response body, whatever shape the server used (flat, OpenStack, foreign). */
+export interface ErrorBody {
+  class?: string | undefined;
+  details?: string | undefined;
+}
+
+/** The first of `keys` whose value in `o` is a non-empty string. */
+const first = (o: Record<string, unknown>, ...keys: string[]): string | undefined =>
+  keys.map((k) => o[k]).find((v): v is string => typeof v === "string" && v !== "");
+
+/**
+ * Reads an error body the way mcclient's ParseJSONResponse does: the flat `{class, code, details}` first,
+ * then one wrapped object (OpenStack `{"error": {code, title, message}}`) with message/title aliases, then
+ * plain text. HTML pages are reduced to their <title> so no markup or echoed input reaches a message.
+ */
+export function parseErrorBody(text: string, contentType: string | null): ErrorBody {
+  const t = text.trim();
+  if (t === "") return {};
+  if (t[0] === "{") {
+    try {
+      let o = JSON.parse(t) as Record<string, unknown>;
+      const only = Object.values(o);
+      if (!first(o, "class", "details") && only.length === 1 && only[0] && typeof only[0] === "object")
+        o = only[0] as Record<string, unknown>;
+      // A numeric `code` is the HTTP status again, not a class.
+      const code = first(o, "code")?.replace(/^\d+$/, "");
+      return {
+        class: first(o, "class", "title", "type", "error_code") ?? (code || undefined),
+        details: first(o, "details", "message", "detail", "error_msg"),
+      };
+    } catch {
+      // fall through: a body that merely starts with "{" is treated as text
+    }
+  }
+  if (contentType?.includes("html") || /^<(!doctype|html)/i.test(t)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(t)?.[1]?.trim();
+    return { details: title ? `HTML page: ${title}` : "HTML page" };
+  }
+  return { details: t.length > 200 ? `${t.slice(0, 200)}…` : t };
+}
+
+/**
+ * Replaces every occurrence of each secret with `***`. Defence in depth for server-provided text (error
+ * `details` can echo request input); longest first so a secret inside a longer one leaves no fragment.
+ */
+export function scrub(text: string | undefined, secrets: readonly string[]): string | undefined {
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s) text = text?.split(s).join("***");
+  return text;
+}
+
+/** The HttpError fields of a failed answer whose body was read as `text`, with `secrets` scrubbed out. */
+export function errorFields(res: Response, text: string, secrets: readonly string[] = []) {
+  const e = parseErrorBody(text, res.headers.get("content-type"));
+  return {
+    status: res.status,
+    requestId: res.headers.get("x-request-id") ?? undefined,
+    class: scrub(e.class, secrets),
+    details: scrub(e.details, secrets),
+  };
+}
