@@ -11,7 +11,7 @@ import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
 import type { PageResult } from "./paginate.js";
 import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
-import { createTransport, type FetchFn, type Transport } from "./transport.js";
+import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
 import type * as NodeTransportModule from "./transport-node.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
@@ -167,5 +167,5 @@ async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport
     if (m) return m.createNodeTransport(o);
   }
   if (tls) throw invalidConfig(NODE_ONLY);
-  return (req: Request) => globalThis.fetch(req);
+  return PLATFORM_FETCH;
 }

@@ -57,7 +57,7 @@ export function errorFields(res: Response, text: string, secrets: readonly strin
   const e = parseErrorBody(text, res.headers.get("content-type"));
   return {
     status: res.status,
-    requestId: res.headers.get("x-request-id") ?? undefined,
+    requestId: res.headers.get("x-request-id") ?? res.headers.get("x-openstack-request-id") ?? undefined,
     class: scrub(e.class, secrets),
     details: scrub(e.details, secrets),
   };

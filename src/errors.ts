@@ -49,7 +49,8 @@ export const stripQuery = (url: string): string => url.split("?")[0]!;
 /** The status and the `X-Request-Id` (Cloudpods tags every answer with one) of an answer, for errors. */
 export const responseInit = (res: Response): { status: number; requestId: string | undefined } => ({
   status: res.status,
-  requestId: res.headers.get("x-request-id") ?? undefined,
+  // OpenStack Keystone names the same header differently.
+  requestId: res.headers.get("x-request-id") ?? res.headers.get("x-openstack-request-id") ?? undefined,
 });
 
 export interface HttpErrorInit extends CloudpodsErrorInit {

@@ -47,6 +47,40 @@ export interface TransportOptions {
 
 let debugModule: Promise<typeof DebugModule> | undefined;
 
+/** The platform's fetch, called late so a polyfill or test stub installed after import is honoured. */
+export const PLATFORM_FETCH: FetchFn = (req) => globalThis.fetch(req);
+
+const READERS = ["json", "text", "arrayBuffer", "blob", "formData", "bytes"] as const;
+
+/** Runs `after` once the body has been read (or failed to), whichever reader the caller uses. */
+function afterBody(res: Response, after: () => void): void {
+  const r = res as unknown as Record<string, () => Promise<unknown>>;
+  for (const name of READERS) {
+    const read = r[name];
+    if (read) r[name] = () => read.call(res).finally(after);
+  }
+}
+
+/**
+ * openapi-fetch parses every 2xx body with `response.json()`; a body that is not JSON (an HTML page from a
+ * proxy, a truncated answer) becomes an HttpError with the status and request id instead of a bare
+ * SyntaxError.
+ */
+function typedJson(res: Response, method: string, url: string): void {
+  const json = res.json;
+  res.json = () =>
+    json.call(res).catch((cause: unknown) => {
+      throw new HttpError({
+        ...responseInit(res),
+        method,
+        url,
+        class: "InvalidResponse",
+        details: "the response body is not valid JSON",
+        cause,
+      });
+    });
+}
+
 /**
  * Wraps a base fetch. `timeoutMs` bounds the whole exchange on a plain fetch (headers and body: the abort
  * signal stays armed until it fires, harmlessly after the body is read); a native transport applies it to
@@ -56,7 +90,7 @@ let debugModule: Promise<typeof DebugModule> | undefined;
  * An abort by the caller's own signal rejects with the signal's reason, as fetch does.
  */
 export function createTransport({
-  fetch: base = (req: Request) => globalThis.fetch(req),
+  fetch: base = PLATFORM_FETCH,
   timeoutMs = 30_000,
   userAgent = `cloudpods-sdk/${SDK_VERSION}`,
   lang,
@@ -64,6 +98,7 @@ export function createTransport({
   secrets,
 }: TransportOptions = {}): Transport {
   const native = (base as unknown as Record<symbol, unknown>)[NATIVE_TRANSPORT] === true;
+  const direct = base === PLATFORM_FETCH || base === globalThis.fetch;
 
   return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
     const { method, headers, signal } = req;
@@ -81,22 +116,39 @@ export function createTransport({
     else {
       if (signal.aborted) throw signal.reason;
       const ctrl = new AbortController();
-      // Both listener and timer live as long as the exchange: they cover the body, and die with the request.
-      signal.addEventListener("abort", () => ctrl.abort(signal.reason), { once: true });
-      const timer = ms > 0 ? setTimeout(() => ctrl.abort(new TimeoutError(method, url, ms)), ms) : undefined;
-      (timer as { unref?: () => void } | undefined)?.unref?.();
-      try {
-        res = await (base as FetchFn)(
-          new Request(url, { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" }),
-        );
-      } catch (e) {
+      const onAbort = () => ctrl.abort(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const init = { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" as const };
+      // The platform fetch takes (url, init): no second Request object on the hot path.
+      const request = direct ? undefined : new Request(url, init);
+      const timer =
+        ms > 0
+          ? setTimeout(() => {
+              // Referencing `request` keeps it alive while armed: Node's Request follows ctrl.signal only
+              // weakly, so an unreachable Request would stop passing the abort on to the fetch.
+              void request;
+              ctrl.abort(new TimeoutError(method, url, ms));
+            }, ms)
+          : undefined;
+      // Without this a long-lived caller signal collects one listener per request, and every timer keeps
+      // its request alive for timeoutMs.
+      const done = () => {
         clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+      };
+      try {
+        res = await (request ? (base as FetchFn)(request) : globalThis.fetch(url, init));
+      } catch (e) {
+        done();
         throw ctrl.signal.aborted
           ? ctrl.signal.reason
           : CloudpodsError.isInstance(e)
             ? e
             : connectionError(method, url, e);
       }
+      // The timeout covers the body too: it is disarmed once a reader has consumed it.
+      if (res.body) afterBody(res, done);
+      else done();
     }
     if (debug) onDebug!(debug.responseLine(method, url, res));
     const { status } = res;
@@ -111,6 +163,7 @@ export function createTransport({
         location: res.headers.get("location") ?? undefined,
       });
     }
+    if (status > 199 && status < 300) typedJson(res, method, url);
     return res;
   };
 }

@@ -141,10 +141,12 @@ const EXPECT: Record<string, (o: Outcome, s: FaultServer, env: FaultEnv) => void
     expect(s.count("POST", LOGIN)).toBe(1);
   },
   "get-not-json": (o, s) => {
-    // Documented openapi-fetch behaviour: a 200 is parsed as JSON, so the call rejects with the
-    // SyntaxError of response.json(); it is a rejection of the awaited call, never an unhandled one.
-    expect(thrown(o, SyntaxError).message).toMatch(/JSON/);
-    expect(CloudpodsError.isInstance(o.error)).toBe(false);
+    // openapi-fetch parses a 2xx with response.json(); the transport turns its SyntaxError into a typed
+    // HttpError carrying the status and request id.
+    const e = thrown(o, HttpError);
+    expect(e.status).toBe(200);
+    expect(e.class).toBe("InvalidResponse");
+    expect(e.cause).toBeInstanceOf(SyntaxError);
     expect(s.count("GET", "/servers")).toBe(1);
   },
   "post-401-then-200": (o, s) => {
