@@ -1,7 +1,7 @@
 // Reads the `apis` map of redocly.yaml: the one list that drives lint, docs and codegen.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 export interface ApiMapEntry {
   /** The key in redocly.yaml, e.g. `compute@v2`. */
@@ -26,11 +26,20 @@ export class GeneratorError extends Error {
 
 /** The `apis` map of a Redocly config file, shared by codegen and docs. */
 export async function readApiMap(configFile: string): Promise<ApiMapEntry[]> {
-  const config = parse(await readFile(configFile, "utf8")) as {
+  const where = path.basename(configFile);
+  let config: {
     apis?: Record<string, { root?: unknown; "x-openapi-ts"?: { output?: unknown } } | null>;
   } | null;
+  try {
+    config = parse(await readFile(configFile, "utf8")) as typeof config;
+  } catch (e) {
+    if (!(e instanceof YAMLParseError)) throw e;
+    const pos = e.linePos?.[0];
+    throw new GeneratorError(
+      `${where}:${pos?.line ?? 0}:${pos?.col ?? 0}: [yaml] ${e.message.split("\n")[0]}`,
+    );
+  }
   const apis = config?.apis;
-  const where = path.basename(configFile);
   if (!apis || typeof apis !== "object") throw new GeneratorError(`${where}: no \`apis\` map`);
   return Object.entries(apis).map(([name, api]) => {
     const [shortName = "", version = ""] = name.split("@");
@@ -53,7 +62,14 @@ export async function loadApis(repoRoot: string, configFile = "redocly.yaml"): P
   return (await readApiMap(path.join(repoRoot, configFile))).map((api) => {
     if (!api.output)
       throw new GeneratorError(`${configFile}: apis.${api.name}: missing \`x-openapi-ts.output\``);
-    return { ...api, output: api.output };
+    // The drift check owns generated/: nothing may be written anywhere else.
+    const output = path.posix.normalize(api.output);
+    if (!/^generated\/[\w.-]+\.ts$/.test(output)) {
+      throw new GeneratorError(
+        `${configFile}: apis.${api.name}: output must be generated/<name>.ts, not ${api.output}`,
+      );
+    }
+    return { ...api, output };
   });
 }
 

@@ -6,6 +6,7 @@ import { sha256 } from "./hash.js";
 import { GENERATOR, type GeneratedApi } from "./pipeline.js";
 
 export const MANIFEST = "generated/manifest.json";
+const TMP_SUFFIX = ".tmp";
 const TOOLS = ["openapi-typescript", "@redocly/openapi-core", "ts-morph", "typescript"] as const;
 
 export interface OutputFile {
@@ -71,14 +72,18 @@ export async function findDrift(
   const unknown: string[] = [];
   for (const dir of new Set(files.map((f) => path.posix.dirname(f.path)))) {
     const entries = await readdir(path.join(repoRoot, dir)).catch(() => [] as string[]);
-    for (const e of entries.sort()) if (!expected.has(`${dir}/${e}`)) unknown.push(`${dir}/${e}`);
+    // Leftover temp files of an interrupted write are not outputs; the next write replaces them.
+    for (const e of entries.sort()) {
+      if (!expected.has(`${dir}/${e}`) && !e.endsWith(TMP_SUFFIX)) unknown.push(`${dir}/${e}`);
+    }
   }
   return { stale, unknown };
 }
 
 /**
  * Writes only after every output exists in memory, each through a temp file + rename, so a reader never
- * sees a half-written file and a failed run leaves generated/ as it was.
+ * sees a half-written file and invalid input leaves generated/ as it was. (The renames are one per file: a
+ * crash between two of them leaves a mix of old and new files, which the drift check reports as stale.)
  */
 export async function writeOutputs(repoRoot: string, files: OutputFile[]): Promise<string[]> {
   const written: string[] = [];
@@ -89,7 +94,7 @@ export async function writeOutputs(repoRoot: string, files: OutputFile[]): Promi
       const current = await readFile(dest, "utf8").catch(() => undefined);
       if (current === f.text) continue;
       await mkdir(path.dirname(dest), { recursive: true });
-      const tmp = `${dest}.${process.pid}.tmp`;
+      const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}${TMP_SUFFIX}`);
       await writeFile(tmp, f.text);
       temps.push({ tmp, dest });
     }

@@ -97,6 +97,26 @@ describe("generate: bad input", () => {
     },
   );
 
+  it("malformed redocly.yaml → exit 2 with its line, generated/ untouched", async () => {
+    const before = await snapshotDir("generated");
+    await writeFile(path.join(root, "redocly.yaml"), "apis:\n  demo@v1:\n    root: [specs/root.yaml\n");
+    const { code, err } = await run();
+    expect(code).toBe(2);
+    expect(err).toMatch(/^generate: redocly\.yaml:\d+:\d+: \[yaml\]/m);
+    expect(await snapshotDir("generated")).toEqual(before);
+  });
+
+  it("an output outside generated/ is refused before anything is written", async () => {
+    await writeFile(
+      path.join(root, "redocly.yaml"),
+      "apis:\n  demo@v1:\n    root: specs/root.yaml\n    x-openapi-ts:\n      output: ../escaped.ts\n",
+    );
+    const { code, err } = await run();
+    expect(code).toBe(2);
+    expect(err).toMatch(/output must be generated\/<name>\.ts, not \.\.\/escaped\.ts/);
+    expect(await readdir(path.dirname(root))).not.toContain("escaped.ts");
+  });
+
   it("unknown API name → exit 2 listing the known APIs", async () => {
     const before = await snapshotDir("generated");
     const { code, err } = await run("nope");
