@@ -1,6 +1,8 @@
-// `climc --debug` style request logging: each request as a curl command line. Credentials are replaced by
+// `climc --debug` style request logging: each request as a curl command line. Tokens are replaced by
 // `{SHA256}<first 8 hex of sha256>`, which lets two log lines be compared ("same token?") without showing
-// it. Only runs when a debug sink is set, so none of this is on the hot path.
+// it; passwords, secrets and private keys by `***`, since an unsalted hash prefix of a low-entropy password
+// can be looked up in a dictionary offline. Only runs when a debug sink is set, so none of this is on the hot
+// path.
 
 /** Receives one log line per request and one per response. */
 export type DebugSink = (line: string) => void;
@@ -15,27 +17,40 @@ export async function redactValue(value: string): Promise<string> {
   return `{SHA256}${hex}`;
 }
 
-/** Keys whose string values are credentials, wherever they appear in a JSON body. */
-function isSecretKey(key: string, parent: string | undefined): boolean {
-  const k = key.toLowerCase();
-  return (
-    k.includes("password") || k.includes("secret") || k === "token" || (k === "id" && parent === "token")
-  );
+const SECRET_KEY = /password|secret|private.?key/i;
+
+/** A string that holds a JSON object or array (e.g. a credential's `blob`), redacted and re-serialised. */
+async function redactString(s: string): Promise<string> {
+  if (!/^\s*[[{]/.test(s)) return s;
+  try {
+    return JSON.stringify(await redactTree(JSON.parse(s), undefined));
+  } catch {
+    return s;
+  }
 }
 
 async function redactTree(value: unknown, parent: string | undefined): Promise<unknown> {
+  if (typeof value === "string") return redactString(value);
   if (Array.isArray(value)) return Promise.all(value.map((v) => redactTree(v, parent)));
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = typeof v === "string" && isSecretKey(k, parent) ? await redactValue(v) : await redactTree(v, k);
+    const str = typeof v === "string";
+    out[k] =
+      str && SECRET_KEY.test(k)
+        ? "***"
+        : str && (/^token$/i.test(k) || (k === "id" && parent === "token"))
+          ? await redactValue(v)
+          : await redactTree(v, k);
   }
   return out;
 }
 
 /**
- * A JSON body with password, secret, access_key_secret, token and token.id values redacted. A body that is
- * not JSON is shown as `<n bytes>` rather than risk printing a credential in an unknown format.
+ * A JSON body with password, secret (access_key_secret, ...) and private key values shown as `***` and
+ * token and token.id values hashed, at any depth and also inside strings that hold JSON (a credential's
+ * `blob`). A body that is not JSON is shown as `<n bytes>` rather than risk printing a credential in an
+ * unknown format.
  */
 export async function redactBody(text: string): Promise<string> {
   try {
@@ -49,7 +64,8 @@ const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * The request as a shell-quoted curl command. `secrets` (passwords, tokens, keys the auth plugin knows)
- * are replaced wherever they still appear, as a last line of defence.
+ * are replaced by `***` wherever they still appear, as a last line of defence (a password's hash must not
+ * be printed either).
  */
 export async function curlCommand(
   method: string,
@@ -66,7 +82,7 @@ export async function curlCommand(
   }
   if (body) line += ` -d ${quote(await redactBody(body))}`;
   line += ` ${quote(url)}`;
-  for (const s of secrets) if (s.length >= 4) line = line.replaceAll(s, await redactValue(s));
+  for (const s of secrets) if (s.length >= 4) line = line.replaceAll(s, "***");
   return line;
 }
 

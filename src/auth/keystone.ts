@@ -1,5 +1,6 @@
 // Keystone v3 login (Cloudpods and OpenStack): password, token and AK/SK methods, project or domain scope,
-// a token cache refreshed early, and one shared in-flight login. The transport (`fetch`) is injected; a
+// a token cache refreshed early, and one shared in-flight login. Token times are anchored to the local clock
+// (lifetime from the server's issued_at/expires_at), so a skewed client clock does not force a login per call. The transport (`fetch`) is injected; a
 // login POST is never retried here. authUrl is not validated here (fromEnv does; `new Request` throws on
 // garbage) to keep the browser bundle small.
 
@@ -31,6 +32,11 @@ export interface KeystoneAuthOptions {
   /** Epoch milliseconds. */
   now?: (() => number) | undefined;
   refreshMarginMs?: number | undefined;
+  /**
+   * How long a rejected login (4xx) is rethrown without asking keystone again, default 30 000: a wrong or
+   * rotated password must not cost one attempt per API call (Cloudpods locks the account after a few).
+   */
+  authFailureCooldownMs?: number | undefined;
   /** `auth.context.source`, default "api" (see aksk.ts); "" sends no context. */
   source?: string | undefined;
 }
@@ -45,8 +51,15 @@ export class KeystoneAuth implements AuthPlugin {
   // Private fields keep credentials out of console.log, util.inspect and JSON.stringify.
   readonly #o: KeystoneAuthOptions;
   #access: AccessInfo | undefined;
+  // Local-clock times for #access: refresh from #staleAt, unusable from #expireAt.
   #staleAt = 0;
+  #expireAt = 0;
   #pending: Promise<AccessInfo> | undefined;
+  // A rejected login, rethrown until #failedUntil. A login only succeeds after that, so it is never cleared.
+  #failure: AuthenticationError | undefined;
+  #failedUntil = 0;
+  /** The last few issued tokens: a later error or debug line may still echo one that was invalidated. */
+  #issued: string[] = [];
 
   constructor(options: KeystoneAuthOptions) {
     if (options.project && options.domain) {
@@ -59,25 +72,34 @@ export class KeystoneAuth implements AuthPlugin {
   /**
    * The cached access unless it expires within the margin (capped at half the token's lifetime, so short-lived
    * tokens do not cause a login per call). Concurrent callers share one login; a failed login rejects them all
-   * and leaves nothing cached.
+   * and caches nothing, except that an early refresh falls back to the old token while it is still valid and
+   * was not invalidated (the next call tries again).
    */
   getAccess(): Promise<AccessInfo> {
-    if (this.#access && this.#now() < this.#staleAt) return Promise.resolve(this.#access);
-    return (this.#pending ??= this.#login().finally(() => (this.#pending = undefined)));
+    const old = this.#access;
+    if (old && this.#now() < this.#staleAt) return Promise.resolve(old);
+    return (this.#pending ??= this.#login()
+      .catch((e: unknown) => {
+        if (old && old === this.#access && this.#now() < this.#expireAt) return old;
+        throw e;
+      })
+      .finally(() => (this.#pending = undefined)));
   }
 
   /**
-   * Drops the cached token. A login already in flight is kept and its result cached: it started after the
-   * token being invalidated was issued, so it is fresh, and N requests failing together with 401 then cost
-   * one login, not N.
+   * Drops the cached token, unless `failed` (the access a request was rejected with) is given and is no longer
+   * the cached one: another request already replaced it. A login already in flight is kept and its result
+   * cached: it started after the failed token was issued, so it is fresh, and N requests failing together with
+   * 401 then cost one login, not N. A cached login failure stays: a service's 401 says nothing about the
+   * password.
    */
-  invalidate(): void {
-    this.#access = undefined;
+  invalidate(failed?: AccessInfo): void {
+    if (!failed || failed === this.#access) this.#access = undefined;
   }
 
   secrets(): string[] {
     const c = this.#o.credentials as AnyCredentials;
-    return [c.password, c.secret, c.token, this.#access?.token].filter((s): s is string => !!s);
+    return [c.password, c.secret, c.token, ...this.#issued].filter((s): s is string => !!s);
   }
 
   #now(): number {
@@ -86,6 +108,7 @@ export class KeystoneAuth implements AuthPlugin {
 
   async #login(): Promise<AccessInfo> {
     const o = this.#o;
+    if (this.#failure && this.#now() < this.#failedUntil) throw this.#failure;
     const c = o.credentials as AnyCredentials;
     const p = o.project as { id?: string; name?: string; domain?: string } | undefined;
     const source = o.source ?? "api";
@@ -129,19 +152,20 @@ export class KeystoneAuth implements AuthPlugin {
     if (!res.ok) {
       const { errorFields } = await import("../errorbody.js");
       const init = { ...errorFields(res, text, this.secrets()), method: "POST", url };
-      throw res.status >= 400 && res.status < 500 ? new AuthenticationError(init) : new HttpError(init);
+      if (res.status < 400 || res.status > 499) throw new HttpError(init);
+      this.#failedUntil = this.#now() + (o.authFailureCooldownMs ?? 30_000);
+      throw (this.#failure = new AuthenticationError(init));
     }
     const init = responseInit(res);
     const token = res.headers.get("x-subject-token");
     const access = parseAccess(token ?? "", text, init);
     if (!token)
       throw new CloudpodsError("the login answer has no X-Subject-Token header", "MissingSubjectToken", init);
-    const expires = access.expiresAt.getTime();
-    const margin = Math.min(
-      o.refreshMarginMs ?? 120_000,
-      (expires - (access.issuedAt?.getTime() ?? started)) / 2,
-    );
-    this.#staleAt = expires - margin;
+    // Server-clock lifetime, anchored at the local time the login was sent (the token is at least this old).
+    const lifetime = access.expiresAt.getTime() - (access.issuedAt?.getTime() ?? started);
+    this.#expireAt = started + lifetime;
+    this.#staleAt = this.#expireAt - Math.min(o.refreshMarginMs ?? 120_000, lifetime / 2);
+    this.#issued = [...this.#issued.slice(-3), token];
     return (this.#access = access);
   }
 }

@@ -47,8 +47,11 @@ export interface AccessInfo {
 export interface AuthPlugin {
   /** The cached token, or a fresh login when it expires within the refresh margin. Single flight. */
   getAccess(): Promise<AccessInfo>;
-  /** Drops the cached token; the next getAccess() logs in again. */
-  invalidate(): void;
-  /** Strings that must never appear in any message or log line (passwords, secrets, tokens). */
+  /**
+   * Drops the cached token; the next getAccess() logs in again. Pass the access a request was rejected with:
+   * when it is no longer the cached one (another request already got a fresh token), nothing is dropped.
+   */
+  invalidate(failed?: AccessInfo): void;
+  /** Strings that must never appear in any message or log line (passwords, secrets, recently issued tokens). */
   secrets(): string[];
 }

@@ -12,7 +12,7 @@ describe("debug: redaction", () => {
     expect(await redactValue("x")).toMatch(/^\{SHA256\}[0-9a-f]{8}$/);
   });
 
-  it("redacts password, secret, access_key_secret, token and token.id fields at any depth", async () => {
+  it("masks password, secret, access_key_secret and private key fields, hashes token and token.id", async () => {
     const body = {
       auth: {
         identity: {
@@ -23,18 +23,39 @@ describe("debug: redaction", () => {
         },
         scope: { project: { id: "p1", name: "system" } },
       },
-      items: [{ secret: "s3cr3t", id: "keep-me" }],
+      items: [{ secret: "s3cr3t", id: "keep-me", private_key: "PEM-1", privateKey: "PEM-2" }],
       token: "bare-token",
     };
     const out = await redactBody(JSON.stringify(body));
-    for (const s of ["Sysadmin@123", TOKEN, "signature", "s3cr3t", "bare-token"])
+    for (const s of ["Sysadmin@123", TOKEN, "signature", "s3cr3t", "bare-token", "PEM-"])
       expect(out).not.toContain(s);
+    // An unsalted hash prefix of a password can be looked up in a dictionary: only tokens are hashed.
+    expect(out).not.toContain(tag("Sysadmin@123"));
     const parsed = JSON.parse(out) as typeof body;
-    expect(parsed.auth.identity.password.user.password).toBe(tag("Sysadmin@123"));
+    expect(parsed.auth.identity.password.user.password).toBe("***");
+    expect(parsed.auth.identity.access_key_secret).toBe("***");
+    expect(parsed.items[0]).toMatchObject({ secret: "***", private_key: "***", privateKey: "***" });
+    expect(parsed.token).toBe(tag("bare-token"));
     expect(parsed.auth.identity.token.id).toBe(tag(TOKEN));
     expect(parsed.auth.scope.project.id).toBe("p1");
     expect(parsed.items[0]!.id).toBe("keep-me");
     expect(parsed.auth.identity.password.user.name).toBe("admin");
+  });
+
+  it("redacts inside string values that hold JSON (POST /credentials blob), at any depth", async () => {
+    const blob = JSON.stringify({ expire: 0, secret: "NEW-SECRET" });
+    const body = JSON.stringify({ credential: { type: "aksk", blob } });
+    expect(await redactBody(body)).toBe(
+      JSON.stringify({ credential: { type: "aksk", blob: '{"expire":0,"secret":"***"}' } }),
+    );
+    const nested = JSON.stringify({
+      list: [JSON.stringify([{ blob: JSON.stringify({ private_key: "PEM-3", token: TOKEN }) }])],
+      note: "{not json: secret=kept}",
+    });
+    expect(JSON.parse(await redactBody(nested))).toEqual({
+      list: [JSON.stringify([{ blob: JSON.stringify({ private_key: "***", token: tag(TOKEN) }) }])],
+      note: "{not json: secret=kept}",
+    });
   });
 
   it("never prints a body that is not JSON", async () => {
@@ -58,10 +79,9 @@ describe("debug: curl line", () => {
     );
   });
 
-  it("replaces known secrets wherever they still appear", async () => {
+  it("replaces known secrets wherever they still appear, by *** (no hash of a password)", async () => {
     const line = await curlCommand("GET", "https://h/users?name=hunter2pw", [], undefined, ["hunter2pw"]);
-    expect(line).not.toContain("hunter2pw");
-    expect(line).toContain(tag("hunter2pw"));
+    expect(line).toBe("curl -v -X GET 'https://h/users?name=***'");
   });
 
   it("summarises a response without headers or query", () => {
@@ -79,7 +99,11 @@ describe("debug: transport hook", () => {
   it("logs each request and response, with the login password and token redacted", async () => {
     const lines: string[] = [];
     const send = createTransport({
-      fetch: async () => new Response("{}", { status: 201, headers: { "x-subject-token": TOKEN } }),
+      fetch: async () =>
+        new Response("{}", {
+          status: 201,
+          headers: { "content-type": "application/json", "x-subject-token": TOKEN },
+        }),
       onDebug: (l) => lines.push(l),
       secrets: () => ["pw-secret-1"],
     });
@@ -89,7 +113,8 @@ describe("debug: transport hook", () => {
     );
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^curl -v -X POST /);
-    expect(lines[0]).toContain(tag("pw-secret-1"));
+    expect(lines[0]).toContain(`-d '{"auth":{"identity":{"password":{"user":{"password":"***"}}}}}'`);
+    expect(lines[0]).toContain(`'x-auth-token: ${tag(TOKEN)}'`);
     expect(lines.join("\n")).not.toContain("pw-secret-1");
     expect(lines.join("\n")).not.toContain(TOKEN);
     expect(lines[1]).toBe("201 POST https://ks/v3/auth/tokens");

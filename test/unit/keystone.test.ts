@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { KeystoneAuth, type KeystoneAuthOptions } from "../../src/auth/keystone.js";
 import { AuthenticationError, CloudpodsError, HttpError } from "../../src/errors.js";
 import { capture } from "../fixtures/captures.js";
-import { DAY_MS, FIXTURE_NOW, tokenFixture } from "../fixtures/token.js";
+import { FIXTURE_NOW, tokenFixture } from "../fixtures/token.js";
 
 interface Sent {
   url: string;
@@ -171,102 +171,6 @@ describe("KeystoneAuth: responses", () => {
   });
 });
 
-describe("KeystoneAuth: cache, refresh margin, single flight, invalidate", () => {
-  const expiresAt = FIXTURE_NOW + DAY_MS;
-
-  it.each([
-    ["default 120 s", undefined, 120_000],
-    ["refreshMarginMs", 600_000, 600_000],
-  ])("reuses the token until it expires within the margin (%s)", async (_, refreshMarginMs, margin) => {
-    let now = FIXTURE_NOW;
-    const t = transport();
-    const a = auth({ fetch: t.fetch, now: () => now, refreshMarginMs });
-    const first = await a.getAccess();
-    now = expiresAt - margin - 1;
-    expect(await a.getAccess()).toBe(first);
-    expect(t.sent).toHaveLength(1);
-    now = expiresAt - margin;
-    await a.getAccess();
-    expect(t.sent).toHaveLength(2);
-  });
-
-  it("caps the margin at half the token lifetime, so a 60 s token is not re-fetched on every call", async () => {
-    let now = FIXTURE_NOW;
-    const t = transport(() => tokenFixture({ issuedAt: now, expiresAt: now + 60_000 }).response());
-    const a = auth({ fetch: t.fetch, now: () => now });
-    await a.getAccess();
-    now += 29_999;
-    await a.getAccess();
-    expect(t.sent).toHaveLength(1);
-    now += 1;
-    await a.getAccess();
-    expect(t.sent).toHaveLength(2);
-  });
-
-  it("N concurrent callers share ONE login", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const t = transport(async () => (await gate, tokenFixture().response()));
-    const a = auth({ fetch: t.fetch });
-    const all = Promise.all(Array.from({ length: 25 }, () => a.getAccess()));
-    release();
-    const got = await all;
-    expect(t.sent).toHaveLength(1);
-    expect(new Set(got).size).toBe(1);
-  });
-
-  it("invalidate() forces a new login", async () => {
-    const t = transport((n) => tokenFixture({ token: `tok${n}` }).response());
-    const a = auth({ fetch: t.fetch });
-    expect((await a.getAccess()).token).toBe("tok1");
-    a.invalidate();
-    expect((await a.getAccess()).token).toBe("tok2");
-    expect(t.sent).toHaveLength(2);
-  });
-
-  it("invalidate() during a login joins that login instead of starting another (documented choice)", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const t = transport(async (n) => (await gate, tokenFixture({ token: `tok${n}` }).response()));
-    const a = auth({ fetch: t.fetch });
-    const p1 = a.getAccess();
-    a.invalidate();
-    const p2 = a.getAccess();
-    release();
-    expect((await p1).token).toBe("tok1");
-    expect((await p2).token).toBe("tok1");
-    expect((await a.getAccess()).token).toBe("tok1");
-    expect(t.sent).toHaveLength(1);
-  });
-
-  it("a failed login rejects every waiter and is not cached", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const t = transport(async (n) =>
-      n === 1 ? (await gate, new Response("upstream down", { status: 503 })) : tokenFixture().response(),
-    );
-    const a = auth({ fetch: t.fetch });
-    const waiters = Array.from({ length: 5 }, () => a.getAccess().catch((e: unknown) => e));
-    release();
-    const errors = await Promise.all(waiters);
-    expect(new Set(errors).size).toBe(1);
-    expect(errors[0]).toBeInstanceOf(HttpError);
-    expect(t.sent).toHaveLength(1);
-    expect((await a.getAccess()).token).toBe(tokenFixture().token);
-    expect(t.sent).toHaveLength(2);
-  });
-
-  it("a transport failure rejects and is not cached either", async () => {
-    const t = transport((n) => {
-      if (n === 1) throw new TypeError("fetch failed");
-      return tokenFixture().response();
-    });
-    const a = auth({ fetch: t.fetch });
-    await expect(a.getAccess()).rejects.toThrowError("fetch failed");
-    await expect(a.getAccess()).resolves.toMatchObject({ token: tokenFixture().token });
-  });
-});
-
 describe("KeystoneAuth: errors", () => {
   const failing = (status: number, body: string, headers: Record<string, string> = {}) =>
     transport(
@@ -375,18 +279,6 @@ describe("KeystoneAuth: errors", () => {
         expect((e as HttpError).details).toBe("rejected *** (***)");
       }
     }
-  });
-
-  it("secrets() lists the password, secret or credential token, plus the issued token", async () => {
-    const t = transport();
-    const a = auth({ fetch: t.fetch, credentials: { username: "u", password: "pw" } });
-    expect(a.secrets()).toEqual(["pw"]);
-    await a.getAccess();
-    expect(a.secrets()).toEqual(["pw", tokenFixture().token]);
-    expect(auth({ fetch: t.fetch, credentials: { accessKey: "ak", secret: "sk" } }).secrets()).toEqual([
-      "sk",
-    ]);
-    expect(auth({ fetch: t.fetch, credentials: { token: "tk" } }).secrets()).toEqual(["tk"]);
   });
 
   it("keeps credentials out of JSON.stringify and inspection", async () => {
