@@ -12,7 +12,8 @@ export function retryAfterMs(value: string | null | undefined, nowMs: number): n
 
 /**
  * The server's Retry-After when readable, else "full jitter": a random delay in
- * [0, min(maxMs, baseMs * 2^attempt)). Either way at most maxMs.
+ * [0, min(maxMs, baseMs * 2^attempt)). undefined when the server asks for longer than maxMs: the caller
+ * returns the answer rather than retrying early, which would only add load to a rate-limited server.
  */
 export function backoffMs(
   attempt: number,
@@ -21,11 +22,13 @@ export function backoffMs(
   maxMs: number,
   random: () => number = Math.random,
   now: () => number = Date.now,
-): number {
+): number | undefined {
   const after = retryAfterMs(retryAfter, now());
   return after === undefined
     ? Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt))
-    : Math.min(after, maxMs);
+    : after > maxMs
+      ? undefined
+      : after;
 }
 
 /** setTimeout as a promise that rejects with the signal's reason on abort (and then clears the timer). */

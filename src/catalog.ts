@@ -5,7 +5,7 @@
 import type { CatalogEndpoint, ServiceCatalog } from "./auth/types.js";
 import { EndpointNotFoundError, invalidConfig } from "./errors.js";
 
-/** `publicURL`-style names are climc's spelling; they match by the prefix rule. */
+/** `publicURL`-style names are climc's spelling; they match by the prefix rule. The one endpoint-type type. */
 export type EndpointType =
   "public" | "internal" | "admin" | "publicURL" | "internalURL" | "adminURL" | "apigateway";
 
@@ -23,6 +23,12 @@ export interface EndpointFilter {
 export function serviceTypeFor(serviceType: string): string {
   return serviceType === "compute" ? "compute_v2" : serviceType;
 }
+
+/**
+ * A base URL without trailing slashes. mcclient takes the text after the last `/` as the auth version, so
+ * `…/v3/` would select its v2 code path; every base URL here is kept in this form.
+ */
+export const normalizeAuthUrl = (url: string): string => url.replace(/\/+$/, "");
 
 const NO_CATALOG =
   "no service catalog in token (an unscoped token, or a keystone without registered endpoints)";
@@ -87,7 +93,7 @@ export function gatewayUrl(
   const parts = ["api/s", serviceTypeFor(serviceType)];
   if (region) parts.push("r", region, ...(zone ? ["z", zone] : []));
   // httputils.JoinPath: the first part loses trailing slashes, the others leading and trailing ones.
-  return [authUrl.slice(0, pos).replace(/\/+$/, "")]
+  return [normalizeAuthUrl(authUrl.slice(0, pos))]
     .concat(parts, slash > 9 ? internalUrl.slice(slash) : "")
     .map((p, i) => (i ? p.replace(/^\/+|\/+$/g, "") : p))
     .filter((p, i) => !i || p)
@@ -106,7 +112,8 @@ export interface ServiceUrlOptions {
  * The base URL a service client sends to, without a trailing slash: the catalog URL for the endpoint
  * type, or the gateway URL in `apigateway` mode. For identity, mcclient's fallback applies: when the lookup
  * fails or the catalog URL's scheme differs from the auth URL's (a TLS-terminating proxy in front of
- * keystone), the auth URL itself is used.
+ * keystone), the auth URL itself is used; and an identity URL without `/v3` gets it appended, as mcclient's
+ * joinUrl does for its `/v3/...` paths (OpenStack registers identity as `http://host:5000`).
  */
 export function serviceUrl(catalog: ServiceCatalog | undefined, o: ServiceUrlOptions): string {
   const identity = o.serviceType === "identity";
@@ -121,5 +128,6 @@ export function serviceUrl(catalog: ServiceCatalog | undefined, o: ServiceUrlOpt
     url = o.authUrl;
   }
   if (identity && url.slice(0, 5) !== o.authUrl.slice(0, 5)) url = o.authUrl;
-  return url.replace(/\/+$/, "");
+  url = normalizeAuthUrl(url);
+  return identity && !url.endsWith("/v3") ? url + "/v3" : url;
 }

@@ -5,7 +5,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
-import { serviceUrl, type EndpointType } from "./catalog.js";
+import { gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
@@ -39,6 +39,10 @@ export interface CloudpodsOptions {
   fetch?: FetchFn | undefined;
   /** Epoch ms; token expiry and Retry-After dates. */
   now?: (() => number) | undefined;
+  /** Refresh the token this long before it expires (capped at half its lifetime). Default 120 000. */
+  refreshMarginMs?: number | undefined;
+  /** How long a rejected login (4xx) is rethrown without asking keystone again. Default 30 000; 0 disables. */
+  authFailureCooldownMs?: number | undefined;
   /** Per request, default 30 000; 0 disables. */
   timeoutMs?: number | undefined;
   retry?: RetryOptions | false | undefined;
@@ -92,8 +96,10 @@ export interface Cloudpods {
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
-  const authUrl = o.authUrl.replace(/\/+$/, "");
+  const authUrl = normalizeAuthUrl(o.authUrl);
   const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
+  // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
+  if (endpointType === "apigateway") gatewayUrl(authUrl, "", { serviceType: "" });
   const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
 
   let base: FetchFn | Transport | undefined;

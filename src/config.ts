@@ -3,10 +3,9 @@
 // env, and YUNION_CERT_FILE is returned as a path (`caFile`) for the Node transport to read, so this module
 // imports anywhere.
 
+import { normalizeAuthUrl, type EndpointType } from "./catalog.js";
 import { CloudpodsError } from "./errors.js";
 import type { Credentials, DomainScope, ProjectScope } from "./auth/keystone.js";
-
-export type EndpointType = "public" | "internal" | "admin" | "apigateway";
 
 export interface EnvOptions {
   authUrl: string;
@@ -16,7 +15,10 @@ export interface EnvOptions {
   domain?: DomainScope;
   region?: string;
   zone?: string;
-  /** OS_ENDPOINT_TYPE with climc's `publicURL`-style names reduced to `public` etc. */
+  /**
+   * OS_ENDPOINT_TYPE with climc's `publicURL`-style names reduced to `public` etc. Absent when unset:
+   * createCloudpods then uses `public` (or `apigateway` for a gateway auth URL), not climc's `internalURL`.
+   */
   endpointType?: EndpointType;
   insecure?: boolean;
   /** YUNION_CERT_FILE: a PEM bundle path for the Node transport to read. */
@@ -36,7 +38,7 @@ export function fromEnv(env?: Env): EnvOptions {
   const v = (name: string): string | undefined => e[name] || undefined; // "" counts as unset
   const problems: string[] = [];
 
-  const authUrl = v("OS_AUTH_URL")?.replace(/\/+$/, "");
+  const authUrl = normalizeAuthUrl(v("OS_AUTH_URL") ?? "");
   if (!authUrl) problems.push("OS_AUTH_URL is missing");
   else if (!/^https?:\/\/[^/]/i.test(authUrl)) problems.push("OS_AUTH_URL is not an http(s) URL");
 
@@ -78,6 +80,10 @@ export function fromEnv(env?: Env): EnvOptions {
   if (endpointType && !["public", "internal", "admin", "apigateway"].includes(endpointType)) {
     problems.push("OS_ENDPOINT_TYPE must be publicURL, internalURL, adminURL or apigateway");
     endpointType = undefined;
+  } else if (endpointType === "apigateway" && authUrl && authUrl.lastIndexOf("/api/s/identity") < 1) {
+    problems.push(
+      "OS_ENDPOINT_TYPE=apigateway needs an OS_AUTH_URL like https://<gateway>/api/s/identity/v3",
+    );
   }
   const insecure = v("YUNION_INSECURE");
 
@@ -85,7 +91,7 @@ export function fromEnv(env?: Env): EnvOptions {
     throw new CloudpodsError(`invalid Cloudpods environment: ${problems.join("; ")}`, "InvalidConfig");
   }
   const options: { [K in Exclude<keyof EnvOptions, "domain">]-?: EnvOptions[K] | undefined } = {
-    authUrl: authUrl!,
+    authUrl,
     credentials,
     project,
     region: v("OS_REGION_NAME"),

@@ -1,5 +1,5 @@
-// Reading a failed answer's body into Cloudpods' error fields, and scrubbing secrets the server echoed. Only
-// runs on failures, so callers load it with a dynamic import: browser bundles keep it in a lazy chunk. A leaf
+// Reading a failed answer's body into Cloudpods' error fields, rebuilding it as the flat body the typed
+// `error` promises, and scrubbing secrets the server echoed. Only runs on failures, so callers load it with a dynamic import: browser bundles keep it in a lazy chunk. A leaf
 // module (no imports), so bundlers need no shared chunk for it.
 
 /** The Cloudpods error fields of a response body, whatever shape the server used (flat, OpenStack, foreign). */
@@ -61,4 +61,50 @@ export function errorFields(res: Response, text: string, secrets: readonly strin
     class: scrub(e.class, secrets),
     details: scrub(e.details, secrets),
   };
+}
+
+/** Reason phrases for answers that carry none (HTTP/2, undici.request): `details` of an empty error body. */
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/**
+ * A failed answer whose body openapi-fetch will hand back as the flat Cloudpods `{code, class, details}`: a
+ * flat body (`class` and a numeric `code`) keeps its bytes; an OpenStack `{"error": {...}}` body, an HTML
+ * page, plain text or an empty body is rebuilt as one (class `Http<status>` when none can be read, details
+ * the status text for an empty body), secrets scrubbed. Status, status text, headers and `url` are kept (the
+ * content type of a rebuilt body becomes JSON). Reading the original ends the plain-fetch transport's timer.
+ */
+export async function errorResponse(res: Response, secrets: readonly string[] = []): Promise<Response> {
+  const bytes = await res.arrayBuffer();
+  const text = new TextDecoder().decode(bytes);
+  const { status, statusText } = res;
+  const headers = new Headers(res.headers);
+  let body: BodyInit = bytes;
+  try {
+    const o = JSON.parse(text) as Record<string, unknown> | null;
+    if (typeof o?.class !== "string" || typeof o.code !== "number") throw 0;
+  } catch {
+    const e = errorFields(res, text, secrets);
+    for (const h of ["content-length", "content-encoding", "transfer-encoding"]) headers.delete(h);
+    headers.set("content-type", "application/json");
+    body = JSON.stringify({
+      code: status,
+      class: e.class ?? `Http${status}`,
+      details: e.details ?? (statusText || REASONS[status] || `HTTP ${status}`),
+    });
+  }
+  // A constructed Response has no `url`; callers that name the request read it.
+  return Object.defineProperty(new Response(body, { status, statusText, headers }), "url", {
+    value: res.url,
+  });
 }

@@ -17,7 +17,7 @@ export interface RetryOptions {
   methods?: readonly string[] | undefined;
   /** Backoff: a random delay in [0, min(maxMs, baseMs * 2^attempt)) ("full jitter"). Default 200. */
   baseMs?: number | undefined;
-  /** Cap for one delay, Retry-After included. Default 10 000. */
+  /** Cap for one delay. A Retry-After above it is not waited for: the 429/503 is returned. Default 10 000. */
   maxMs?: number | undefined;
 }
 
@@ -56,7 +56,6 @@ export function createSession(o: SessionOptions): Session {
   const retryable = new Set(methods.map((m) => m.toUpperCase()));
   if (retryable.has("POST")) throw invalidConfig("retry.methods must not include POST");
   const cache = new Map<string, { access: AccessInfo; base: string }>();
-  const invalidated = new WeakSet<AccessInfo>();
 
   function base(access: AccessInfo, service: string): string {
     const hit = cache.get(service);
@@ -86,11 +85,8 @@ export function createSession(o: SessionOptions): Session {
       if (res?.status === 401 && !reauthenticated) {
         reauthenticated = true;
         await discard(res);
-        // Requests failing together with the same token share one invalidation, hence one login.
-        if (!invalidated.has(access)) {
-          invalidated.add(access);
-          auth.invalidate();
-        }
+        // The plugin ignores a token it has already replaced: requests failing together share one login.
+        auth.invalidate(access);
         access = await auth.getAccess();
         continue;
       }
@@ -98,6 +94,7 @@ export function createSession(o: SessionOptions): Session {
       // Only a retry gets here: the backoff code is a lazy chunk in browser bundles.
       const { backoffMs, defaultSleep } = await import("./backoff.js");
       const delay = backoffMs(attempt, res?.headers.get("retry-after"), baseMs, maxMs, o.random, o.now);
+      if (delay === undefined) return res!; // only a Retry-After, hence an answer, gives no delay
       if (res) await discard(res);
       attempt++;
       await (o.sleep ?? defaultSleep)(delay, req.signal);

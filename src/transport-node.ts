@@ -71,6 +71,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     const hash = url.indexOf("#");
     const path = slash < 0 ? "/" : hash < 0 ? url.slice(slash) : url.slice(slash, hash);
     let data: Dispatcher.ResponseData;
+    const start = timeoutMs > 0 ? Date.now() : 0;
     try {
       data = await dispatcher.request({
         origin: slash < 0 ? url : url.slice(0, slash),
@@ -97,6 +98,17 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     }
     // A small body of known length is read whole: a Response over bytes costs about a third less than one
     // over a stream. Larger or chunked bodies stream (Response accepts an async iterable in Node).
+    // Whole-exchange bound: undici's timeouts only bound each gap, so the body gets what is left of
+    // timeoutMs after the headers; one timer (cheaper than a signal), cleared once the body is consumed and
+    // unref'd so an unread body does not hold the process open.
+    const body0 = data.body;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(
+            () => body0.destroy(new TimeoutError(method, url, timeoutMs)),
+            Math.max(0, timeoutMs - (Date.now() - start)),
+          ).unref()
+        : undefined;
     const length = Number(data.headers["content-length"]);
     if (length <= MAX_BUFFERED) {
       let bytes: ArrayBuffer;
@@ -104,10 +116,12 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         bytes = await data.body.arrayBuffer();
       } catch (e) {
         throw mapError(e, req, url, timeoutMs);
+      } finally {
+        clearTimeout(timer);
       }
       return new Response(bytes, { status, headers });
     }
-    const body = typedBody(data.body, req, url, timeoutMs) as unknown as BodyInit;
+    const body = typedBody(data.body, req, url, timeoutMs, timer) as unknown as BodyInit;
     return new Response(body, { status, headers });
   };
   return Object.assign(send, {
@@ -140,11 +154,14 @@ async function* typedBody(
   req: Request,
   url: string,
   timeoutMs: number,
+  timer?: ReturnType<typeof setTimeout>,
 ): AsyncGenerator<Uint8Array> {
   try {
     yield* body;
   } catch (e) {
     throw mapError(e, req, url, timeoutMs);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

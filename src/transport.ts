@@ -62,23 +62,25 @@ function afterBody(res: Response, after: () => void): void {
 }
 
 /**
- * openapi-fetch parses every 2xx body with `response.json()`; a body that is not JSON (an HTML page from a
- * proxy, a truncated answer) becomes an HttpError with the status and request id instead of a bare
- * SyntaxError.
+ * openapi-fetch parses a 2xx body with `response.json()` (with Content-Length) or `JSON.parse` of its text
+ * (without); a JSON-typed body that is not JSON (a truncated answer) becomes an HttpError with the status and
+ * request id instead of a bare SyntaxError. Other content types are refused before openapi-fetch sees them.
  */
 function typedJson(res: Response, method: string, url: string): void {
   const json = res.json;
-  res.json = () =>
-    json.call(res).catch((cause: unknown) => {
-      throw new HttpError({
-        ...responseInit(res),
-        method,
-        url,
-        class: "InvalidResponse",
-        details: "the response body is not valid JSON",
-        cause,
-      });
-    });
+  res.json = () => json.call(res).catch((cause: unknown) => invalidResponse(res, method, url, cause));
+}
+
+/** The error for a 2xx body that is not JSON; it never quotes the body (a portal page may echo input). */
+function invalidResponse(res: Response, method: string, url: string, cause?: unknown): never {
+  throw new HttpError({
+    ...responseInit(res),
+    method,
+    url,
+    class: "InvalidResponse",
+    details: "the response body is not JSON",
+    cause,
+  });
 }
 
 /**
@@ -86,8 +88,10 @@ function typedJson(res: Response, method: string, url: string): void {
  * signal stays armed until it fires, harmlessly after the body is read); a native transport applies it to
  * the wait for headers and to each gap while reading the body. Errors: TimeoutError; a 3xx (except 304) or
  * a browser's opaque redirect → HttpError with `location` (the body is discarded, nothing is followed);
- * a failure to connect or a broken connection → CloudpodsError code `ConnectionError` with the cause kept.
- * An abort by the caller's own signal rejects with the signal's reason, as fetch does.
+ * a failure to connect or a broken connection → CloudpodsError code `ConnectionError` with the cause kept;
+ * a 2xx body typed as something other than JSON (a captive portal, a proxy page) → HttpError class
+ * `InvalidResponse`, the body discarded. A status ≥ 400 is returned with its body as the flat Cloudpods
+ * error (see errorbody.ts). An abort by the caller's own signal rejects with the signal's reason.
  */
 export function createTransport({
   fetch: base = PLATFORM_FETCH,
@@ -112,6 +116,8 @@ export function createTransport({
     const debug = onDebug && (await (debugModule ??= import("./debug.js")));
     if (debug) onDebug!(await debug.curlCommand(method, url, headers, body, secrets?.()));
     let res: Response;
+    // Ends the plain-fetch timer and abort listener; discard() may cancel a body rather than read it.
+    let done: (() => void) | undefined;
     if (native) res = await base(req, { url, body, timeoutMs: ms });
     else {
       if (signal.aborted) throw signal.reason;
@@ -132,7 +138,7 @@ export function createTransport({
           : undefined;
       // Without this a long-lived caller signal collects one listener per request, and every timer keeps
       // its request alive for timeoutMs.
-      const done = () => {
+      done = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
       };
@@ -154,6 +160,7 @@ export function createTransport({
     const { status } = res;
     if ((status > 299 && status < 400 && status !== 304) || res.type === "opaqueredirect") {
       await discard(res);
+      done?.();
       // Message: "GET <url> failed: 302 redirect"; the Location is a field only (it may carry a query).
       throw new HttpError({
         ...responseInit(res),
@@ -163,7 +170,16 @@ export function createTransport({
         location: res.headers.get("location") ?? undefined,
       });
     }
-    if (status > 199 && status < 300) typedJson(res, method, url);
+    if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
+    if (status > 199 && status < 300) {
+      const type = res.headers.get("content-type");
+      if (type && !/json/i.test(type) && res.body && res.headers.get("content-length") !== "0") {
+        await discard(res);
+        done?.();
+        invalidResponse(res, method, url);
+      }
+      typedJson(res, method, url);
+    }
     return res;
   };
 }

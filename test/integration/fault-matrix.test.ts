@@ -124,11 +124,36 @@ const EXPECT: Record<string, (o: Outcome, s: FaultServer, env: FaultEnv) => void
     expect(s.count("GET", "/servers")).toBe(0);
   },
   "get-html-502": (o, s) => {
-    // openapi-fetch hands back the page as text in `error`; nothing is thrown.
+    // The page becomes the flat error body the types promise; nothing is thrown.
     const r = resolved(o);
     expect(r.response.status).toBe(502);
-    expect(r.error).toMatch(/^<!DOCTYPE html>.*<title>502 Bad Gateway<\/title>/);
+    expect(r.error).toEqual({ code: 502, class: "Http502", details: "HTML page: 502 Bad Gateway" });
+    expect(r.response.headers.get("content-type")).toBe("application/json");
     expect(s.count("GET", "/servers")).toBe(ATTEMPTS);
+  },
+  "get-openstack-404": (o, s) => {
+    const r = resolved(o);
+    expect([r.response.status, r.error]).toEqual([
+      404,
+      { code: 404, class: "Not Found", details: "The resource could not be found." },
+    ]);
+    expect(s.count("GET", "/servers")).toBe(1);
+  },
+  "get-empty-503": (o, s) => {
+    // Once `error === undefined`, so `if (error)` missed it.
+    const r = resolved(o);
+    expect([r.response.status, r.error]).toEqual([
+      503,
+      { code: 503, class: "Http503", details: "Service Unavailable" },
+    ]);
+    expect(s.count("GET", "/servers")).toBe(ATTEMPTS);
+  },
+  "get-html-200-chunked": (o, s) => {
+    // openapi-fetch JSON.parses a 2xx without Content-Length itself: once a bare SyntaxError quoting the page.
+    const e = thrown(o, HttpError);
+    expect([e.status, e.class, e.requestId]).toEqual([200, "InvalidResponse", "req-portal"]);
+    for (const m of [e.message, String(e), JSON.stringify(e)]) expect(m).not.toMatch(/<|Welcome|sysadmin/);
+    expect(s.count("GET", "/servers")).toBe(1);
   },
   "paginate-html-502": (o, s) => {
     const e = thrown(o, HttpError);
@@ -141,12 +166,11 @@ const EXPECT: Record<string, (o: Outcome, s: FaultServer, env: FaultEnv) => void
     expect(s.count("POST", LOGIN)).toBe(1);
   },
   "get-not-json": (o, s) => {
-    // openapi-fetch parses a 2xx with response.json(); the transport turns its SyntaxError into a typed
-    // HttpError carrying the status and request id.
+    // A 2xx typed text/plain is refused by the transport before openapi-fetch parses it.
     const e = thrown(o, HttpError);
     expect(e.status).toBe(200);
     expect(e.class).toBe("InvalidResponse");
-    expect(e.cause).toBeInstanceOf(SyntaxError);
+    expect(e.message).not.toContain("servers: s1");
     expect(s.count("GET", "/servers")).toBe(1);
   },
   "post-401-then-200": (o, s) => {

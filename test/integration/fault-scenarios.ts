@@ -12,6 +12,7 @@ import {
   stall,
   text,
   type FaultServer,
+  type Reply,
   type ReplyContext,
   type Routes,
 } from "./fault-server.js";
@@ -69,6 +70,21 @@ const echoToken =
       ctx,
     );
 
+/** A captive portal or proxy page: 200, text/html, chunked (no Content-Length), echoing the user. */
+const portal: Reply = ({ res }) => {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "x-request-id": "req-portal" });
+  res.write("<!DOCTYPE html><html><head><title>Sign in</title></head>");
+  res.end("<body>Welcome, sysadmin. Accept the terms to continue.</body></html>");
+};
+
+/** An OpenStack-style error body, which Cloudpods itself never sends. */
+const openstack404 = json(404, {
+  error: { code: 404, title: "Not Found", message: "The resource could not be found." },
+});
+
+/** A failure with nothing in the body. */
+const empty503: Reply = ({ res }) => void res.writeHead(503, { "content-length": "0" }).end();
+
 const LOGIN = "POST /v3/auth/tokens";
 const unavailable = cloudpodsError(503, "ServiceUnavailable", "region busy", "req-503");
 const unauthorized = cloudpodsError(401, "InvalidCredentialError", "token expired", "req-401");
@@ -118,6 +134,9 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: "no-subject-token", routes: () => ({ [LOGIN]: login({ subjectToken: false }) }), run: list },
   { id: "get-html-502", routes: () => ({ "GET /servers": html(502, "502 Bad Gateway") }), run: list },
   { id: "paginate-html-502", routes: () => ({ "GET /servers": html(502, "502 Bad Gateway") }), run: pages },
+  { id: "get-openstack-404", routes: () => ({ "GET /servers": openstack404 }), run: list },
+  { id: "get-empty-503", routes: () => ({ "GET /servers": empty503 }), run: list },
+  { id: "get-html-200-chunked", routes: () => ({ "GET /servers": portal }), run: list },
   { id: "login-not-json", routes: () => ({ [LOGIN]: login({ body: "<html>welcome</html>" }) }), run: list },
   {
     id: "get-not-json",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CatalogService, ServiceCatalog } from "../../src/auth/types.js";
-import { endpointFor, gatewayUrl, serviceTypeFor, serviceUrl } from "../../src/catalog.js";
+import { endpointFor, gatewayUrl, normalizeAuthUrl, serviceTypeFor, serviceUrl } from "../../src/catalog.js";
 import { CloudpodsError, EndpointNotFoundError } from "../../src/errors.js";
 
 // The real token answer from the Cloudpods docs: 24 services, region0, internal + public (+ admin for identity).
@@ -220,6 +220,41 @@ describe("serviceUrl identity fallback (mcclient's identity hack)", () => {
     const http = [svc("identity", [["public", "region0", "http://10.211.55.9:30500/v3"]])];
     expect(serviceUrl(http, { serviceType: "identity", endpointType: "public", authUrl: AUTH })).toBe(AUTH);
   });
+  it("appends /v3 to an identity URL without it, as mcclient's joinUrl does for /v3/... paths", () => {
+    const openstack = [
+      svc("identity", [
+        ["public", "RegionOne", "http://10.0.0.9:5000"],
+        ["internal", "RegionOne", "http://10.0.0.9:5000/"],
+        ["admin", "RegionOne", "http://10.0.0.9:35357/v3/"],
+      ]),
+    ];
+    const http = "http://10.0.0.9:5000/v3";
+    const url = (endpointType: "public" | "internal" | "admin") =>
+      serviceUrl(openstack, { serviceType: "identity", endpointType, authUrl: http });
+    expect([url("public"), url("internal"), url("admin")]).toEqual([
+      "http://10.0.0.9:5000/v3",
+      "http://10.0.0.9:5000/v3",
+      "http://10.0.0.9:35357/v3",
+    ]);
+    // The real Cloudpods catalog already ends in /v3; other services are left alone.
+    expect(serviceUrl(real, { serviceType: "identity", endpointType: "public", authUrl: AUTH })).toBe(
+      "https://10.211.55.9:30500/v3",
+    );
+    expect(serviceUrl(real, { serviceType: "image", endpointType: "public", authUrl: AUTH })).toBe(
+      "https://10.211.55.9:30292/v1",
+    );
+    // Through a gateway whose internal identity endpoint has no version.
+    const gw = [svc("identity", [["internal", "region0", "https://default-keystone:30500"]])];
+    expect(
+      serviceUrl(gw, {
+        serviceType: "identity",
+        endpointType: "apigateway",
+        authUrl: "https://cloud.example.com/api/s/identity/v3",
+        region: "region0",
+      }),
+    ).toBe("https://cloud.example.com/api/s/identity/r/region0/v3");
+  });
+
   it("does not fall back for other services, and strips a trailing slash", () => {
     expect(() =>
       serviceUrl(undefined, { serviceType: "compute", endpointType: "public", authUrl: AUTH }),
@@ -228,5 +263,12 @@ describe("serviceUrl identity fallback (mcclient's identity hack)", () => {
     expect(serviceUrl(slash, { serviceType: "compute", endpointType: "public", authUrl: AUTH })).toBe(
       "https://h:30888",
     );
+  });
+});
+
+describe("normalizeAuthUrl", () => {
+  it("drops every trailing slash and nothing else", () => {
+    expect(normalizeAuthUrl("https://h:30500/v3//")).toBe("https://h:30500/v3");
+    expect(normalizeAuthUrl("https://h:30500/v3")).toBe("https://h:30500/v3");
   });
 });

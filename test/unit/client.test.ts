@@ -112,9 +112,50 @@ describe("createCloudpods", () => {
     expect(lines.join()).not.toContain("'tok'");
   });
 
+  it("hands the token-lifecycle options to the Keystone login", async () => {
+    let posts = 0;
+    const fetch = async (req: Request) => {
+      if (req.method !== "POST") return Response.json({ servers: [] });
+      posts++;
+      return Response.json({ class: "WrongPassword", code: 401, details: "no" }, { status: 401 });
+    };
+    const base = { authUrl: AUTH_URL, credentials: { username: "u", password: "p" }, fetch, now: () => 0 };
+    const cooled = createCloudpods(base);
+    await expect(cooled.compute.GET("/servers")).rejects.toThrow(/WrongPassword/);
+    await expect(cooled.compute.GET("/servers")).rejects.toThrow(/WrongPassword/);
+    expect(posts).toBe(1);
+    const eager = createCloudpods({ ...base, authFailureCooldownMs: 0 });
+    await expect(eager.compute.GET("/servers")).rejects.toThrow(/WrongPassword/);
+    await expect(eager.compute.GET("/servers")).rejects.toThrow(/WrongPassword/);
+    expect(posts).toBe(3);
+  });
+
   it("refuses contradictory or incomplete options", () => {
     expect(() => make({ fetch: recorder().fetch, insecure: true })).toThrow(CloudpodsError);
     expect(() => createCloudpods({ authUrl: AUTH_URL })).toThrow(/credentials/);
+  });
+
+  it("refuses apigateway with a non-gateway auth URL at creation, not on the first request", () => {
+    const r = recorder();
+    let err: unknown;
+    try {
+      make({ fetch: r.fetch, endpointType: "apigateway" });
+    } catch (e) {
+      err = e;
+    }
+    expect(CloudpodsError.isInstance(err) && err.code).toBe("InvalidConfig");
+    expect((err as Error).message).toContain("https://<apigateway-host>/api/s/identity/v3");
+    expect(r.urls).toEqual([]);
+    expect(() =>
+      make({ fetch: r.fetch, endpointType: "apigateway", authUrl: "https://gw/api/s/identity/v3" }),
+    ).not.toThrow();
+  });
+
+  it("appends /v3 to an identity catalog URL registered without it (OpenStack's http://host:5000)", async () => {
+    const r = recorder();
+    const catalog = [service("identity", { public: "https://10.211.55.9:5000/" })];
+    await make({ fetch: r.fetch, auth: fakeAuth(catalog) }).identity.GET("/users");
+    expect(r.urls).toEqual(["https://10.211.55.9:5000/v3/users"]);
   });
 });
 

@@ -85,8 +85,19 @@ describe("fromEnv", () => {
     const base = { OS_AUTH_URL: URL_, OS_AUTH_TOKEN: "t" };
     expect(fromEnv({ ...base, OS_ENDPOINT_TYPE: "internalURL" }).endpointType).toBe("internal");
     expect(fromEnv({ ...base, OS_ENDPOINT_TYPE: "admin" }).endpointType).toBe("admin");
-    expect(fromEnv({ ...base, OS_ENDPOINT_TYPE: "apigateway" }).endpointType).toBe("apigateway");
     expect(configError({ ...base, OS_ENDPOINT_TYPE: "private" }).message).toContain("OS_ENDPOINT_TYPE");
+  });
+
+  it("apigateway needs a gateway OS_AUTH_URL, reported with everything else in the one error", () => {
+    const gw = { OS_AUTH_URL: "https://cloud.example.com/api/s/identity/v3/", OS_AUTH_TOKEN: "t" };
+    expect(fromEnv({ ...gw, OS_ENDPOINT_TYPE: "apigateway" })).toMatchObject({
+      authUrl: "https://cloud.example.com/api/s/identity/v3",
+      endpointType: "apigateway",
+    });
+    const e = configError({ OS_AUTH_URL: URL_, OS_ENDPOINT_TYPE: "apigateway" });
+    expect(e.message).toContain("OS_ENDPOINT_TYPE=apigateway needs an OS_AUTH_URL like");
+    expect(e.message).toContain("no credentials");
+    expect(e.message).not.toContain(URL_);
   });
 
   it("YUNION_INSECURE false-ish values give insecure: false", () => {

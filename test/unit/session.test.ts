@@ -41,7 +41,9 @@ function fakeAuth() {
             pending = undefined;
             return (current = access(`token-${++stats.logins}`));
           })),
-    invalidate: () => {
+    // As KeystoneAuth: an invalidation naming a token that is no longer the current one is ignored.
+    invalidate: (failed?: AccessInfo) => {
+      if (failed && failed !== current) return;
       stats.invalidations++;
       current = undefined;
     },
@@ -80,8 +82,10 @@ function fakeFetch(...script: (Answer | ((n: number) => Answer))[]) {
       );
     }
     if (a instanceof Error) throw a;
-    responses.push(a);
-    return a;
+    // A copy of the scripted answer: a repeated entry must not hand out a body that was already read.
+    const fresh = a.body ? new Response(await a.clone().arrayBuffer(), a) : a;
+    responses.push(fresh);
+    return fresh;
   };
   return { fetch, sent, responses };
 }
@@ -200,6 +204,20 @@ describe("session: 401", () => {
     expect(all.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(stats).toEqual({ logins: 2, invalidations: 1 });
   });
+
+  it("names the token the request failed with, so the plugin can ignore a late 401", async () => {
+    const { auth } = fakeAuth();
+    const named: (AccessInfo | undefined)[] = [];
+    const spy: AuthPlugin = {
+      ...auth,
+      invalidate: (failed) => (named.push(failed), auth.invalidate(failed)),
+    };
+    const { get } = setup(fakeFetch(json(401), json(200)), { auth: spy });
+    const first = await auth.getAccess();
+    expect((await get()).status).toBe(200);
+    expect(named).toHaveLength(1);
+    expect(named[0]).toBe(first);
+  });
 });
 
 describe("session: transport retries", () => {
@@ -232,18 +250,36 @@ describe("session: transport retries", () => {
     expect(sleeps).toEqual([999, 1998, 2997, 2997]);
   });
 
-  it("honours Retry-After in seconds and as an HTTP date, capped", async () => {
+  it("honours Retry-After in seconds and as an HTTP date", async () => {
     const date = new Date(Date.UTC(2026, 0, 1) + 4000).toUTCString();
     const f = fakeFetch(
       json(429, {}, { "retry-after": "3" }),
       json(503, {}, { "retry-after": date }),
-      json(503, {}, { "retry-after": "3600" }),
+      json(503, {}, { "retry-after": "10" }),
       json(200),
     );
     const { get, sleeps } = setup(f, { retry: { retries: 3, maxMs: 10_000 } });
     expect((await get()).status).toBe(200);
     expect(sleeps).toEqual([3000, 4000, 10_000]);
     expect(retryAfterMs("soon", 0)).toBeUndefined();
+  });
+
+  it("returns the answer when Retry-After asks for longer than maxMs, instead of retrying early", async () => {
+    const f = fakeFetch(
+      json(429, { class: "TooManyFailedAttempts", code: 429 }, { "retry-after": "11" }),
+      json(200),
+    );
+    const { get, sleeps } = setup(f, { retry: { retries: 3, maxMs: 10_000 } });
+    const res = await get();
+    expect([res.status, res.headers.get("retry-after")]).toEqual([429, "11"]);
+    expect(await res.json()).toEqual({ class: "TooManyFailedAttempts", code: 429 }); // still readable
+    expect(f.sent).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    // The same after a first, short wait.
+    const g = fakeFetch(json(503, {}, { "retry-after": "1" }), json(503, {}, { "retry-after": "3600" }));
+    const second = setup(g, { retry: { retries: 3, maxMs: 10_000 } });
+    expect((await second.get()).status).toBe(503);
+    expect([g.sent.length, second.sleeps]).toEqual([2, [1000]]);
   });
 
   it("retries network errors on GET and keeps the cause when they persist", async () => {

@@ -205,6 +205,21 @@ describe("node transport", () => {
     expect(await streamed.text().catch((e: unknown) => e)).toBeInstanceOf(TimeoutError);
   });
 
+  it("bounds the whole exchange, not only each gap: a body that trickles in still times out", async () => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    srv.set((_q, s) => {
+      s.writeHead(200); // chunked: one byte every 20 ms, far below the per-gap timeout, for ~4 s
+      let n = 0;
+      timer = setInterval(() => (++n > 200 ? (clearInterval(timer), s.end()) : s.write("x")), 20);
+      s.on("close", () => clearInterval(timer));
+    });
+    const res = await node(new Request(`${base}/trickle`), { timeoutMs: 300 });
+    const err = await res.text().catch((e: unknown) => e);
+    clearInterval(timer);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as TimeoutError).message).toMatch(/timed out after 300 ms/);
+  });
+
   it("rejects with the caller's abort reason", async () => {
     srv.set(() => {});
     const ctrl = new AbortController();
