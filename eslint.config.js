@@ -2,7 +2,17 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "docs-dist/", "generated/", "test-results/", "test/fixtures/", ".tmp/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "docs-dist/",
+      "generated/",
+      "test-results/",
+      "test/fixtures/",
+      ".tmp/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
