@@ -76,6 +76,7 @@ export async function akskSign({
   now,
   source = "api",
 }: AkskInput): Promise<AkskSignature> {
+  // Not catalog.ts's normalizeAuthUrl: importing it would pull catalog code into this lazily loaded chunk.
   const base = authUrl.replace(/\/+$/, "");
   const { host, path } = splitUrl(base + "/auth/tokens");
   // The bytes jsonutils.jsonEncode writes (see jsonutils.ts), without importing it, so this lazily loaded

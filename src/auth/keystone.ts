@@ -5,6 +5,7 @@
 // garbage) to keep the browser bundle small.
 
 import { AuthenticationError, CloudpodsError, HttpError, invalidConfig, responseInit } from "../errors.js";
+import { normalizeAuthUrl } from "../catalog.js";
 import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
@@ -65,7 +66,7 @@ export class KeystoneAuth implements AuthPlugin {
     if (options.project && options.domain) {
       throw invalidConfig("give a project or a domain scope, not both");
     }
-    this.authUrl = options.authUrl.replace(/\/+$/, "");
+    this.authUrl = normalizeAuthUrl(options.authUrl);
     this.#o = options;
   }
 
