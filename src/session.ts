@@ -10,6 +10,9 @@ import { discard, isConnectionError, type Transport } from "./transport.js";
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
 export const PLACEHOLDER_BASE = "http://cloudpods.invalid";
 
+/** Answers worth another try of an idempotent request. */
+const TRANSIENT = new Set([429, 502, 503, 504]);
+
 export interface RetryOptions {
   /** Extra attempts after the first. Default 2. */
   retries?: number | undefined;
@@ -90,7 +93,7 @@ export function createSession(o: SessionOptions): Session {
         access = await auth.getAccess();
         continue;
       }
-      if (res && !(canRetry && attempt < retries && [429, 502, 503, 504].includes(res.status))) return res;
+      if (res && !(canRetry && attempt < retries && TRANSIENT.has(res.status))) return res;
       // Only a retry gets here: the backoff code is a lazy chunk in browser bundles.
       const { backoffMs, defaultSleep } = await import("./backoff.js");
       const delay = backoffMs(attempt, res?.headers.get("retry-after"), baseMs, maxMs, o.random, o.now);

@@ -84,9 +84,8 @@ function invalidResponse(res: Response, method: string, url: string, cause?: unk
 }
 
 /**
- * Wraps a base fetch. `timeoutMs` bounds the whole exchange on a plain fetch (headers and body: the abort
- * signal stays armed until it fires, harmlessly after the body is read); a native transport applies it to
- * the wait for headers and to each gap while reading the body. Errors: TimeoutError; a 3xx (except 304) or
+ * Wraps a base fetch. `timeoutMs` bounds the whole exchange, body included: over a plain fetch the abort
+ * signal's timer is disarmed once the body has been read; a native transport enforces it itself. Errors: TimeoutError; a 3xx (except 304) or
  * a browser's opaque redirect → HttpError with `location` (the body is discarded, nothing is followed);
  * a failure to connect or a broken connection → CloudpodsError code `ConnectionError` with the cause kept;
  * a 2xx body typed as something other than JSON (a captive portal, a proxy page) → HttpError class
