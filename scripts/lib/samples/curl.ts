@@ -11,6 +11,7 @@ export function curlLine(baseUrl: string, request: SampleRequest): string {
   const method = request.method.toUpperCase();
   const lines = [`curl ${method === "GET" ? "" : method === "HEAD" ? "--head " : `-X ${method} `}"${url}"`];
   lines.push(`-H "X-Auth-Token: $OS_AUTH_TOKEN"`);
+  for (const [name, value] of request.headers) lines.push(`-H ${shellQuote(`${name}: ${scalar(value)}`)}`);
   if (request.body !== undefined) {
     lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(request.body))}`);
   }

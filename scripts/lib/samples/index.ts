@@ -1,6 +1,8 @@
 // Code samples for every operation of a bundled document, injected as Redoc's `x-codeSamples` at docs build
 // time (specs/ stay free of them): a TypeScript call of this SDK, the `cloudpods` command and curl.
 import { isObj, listOperations, type Obj, type OperationRef } from "../openapi.js";
+import { commandName } from "../../../src/cli/command-name.js";
+import { cliLine } from "./cli.js";
 import { curlLine } from "./curl.js";
 import { sampleRequest } from "./request.js";
 import { TYPESCRIPT_SETUP, typescriptCall } from "./typescript.js";
@@ -20,7 +22,7 @@ export const SAMPLE_LANGUAGES = [
   { lang: "bash", label: "CLI" },
   { lang: "curl", label: "curl" },
 ] as const;
-const [TYPESCRIPT, , CURL] = SAMPLE_LANGUAGES;
+const [TYPESCRIPT, CLI, CURL] = SAMPLE_LANGUAGES;
 
 export interface OperationSamples {
   operation: OperationRef;
@@ -38,6 +40,7 @@ export async function operationSamples(doc: Obj, service: string): Promise<Opera
       const call = await typescriptCall(service, request);
       const samples: CodeSample[] = [
         { ...TYPESCRIPT, source: `${TYPESCRIPT_SETUP}\n${call}` },
+        { ...CLI, source: cliLine(commandName(operation), request) },
         { ...CURL, source: curlLine(baseUrl, request) },
       ];
       return { operation, typescriptCall: call, samples };

@@ -3,7 +3,7 @@
 // reader sees what to replace.
 import { isObj, objectAt, type Obj } from "../openapi.js";
 
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 12;
 
 export function placeholder(doc: Obj, schema: unknown, name: string, depth = 0): unknown {
   const s = objectAt(doc, schema);
@@ -18,7 +18,8 @@ export function placeholder(doc: Obj, schema: unknown, name: string, depth = 0):
   for (const key of ["oneOf", "anyOf"] as const) {
     const branches = Array.isArray(s[key]) ? s[key] : [];
     const branch = branches.find((b) => objectAt(doc, b).type !== "null");
-    if (branch !== undefined) return placeholder(doc, branch, name, depth + 1);
+    // A choice is not a level of nesting: the depth bound is for recursive object schemas.
+    if (branch !== undefined) return placeholder(doc, branch, name, depth);
   }
   const type = typeOf(doc, s);
   switch (type) {
@@ -34,7 +35,11 @@ export function placeholder(doc: Obj, schema: unknown, name: string, depth = 0):
     case "boolean":
       return true;
     case "array":
-      return depth >= MAX_DEPTH ? [] : [placeholder(doc, s.items, singular(name), depth + 1)];
+      if (depth >= MAX_DEPTH) return [];
+      // A tuple (`prefixItems`, e.g. keystone's `methods: ["password"]`) gets one value per position.
+      if (Array.isArray(s.prefixItems) && s.prefixItems.length > 0)
+        return s.prefixItems.map((item) => placeholder(doc, item, singular(name), depth + 1));
+      return [placeholder(doc, s.items, singular(name), depth + 1)];
     case "object":
       return depth >= MAX_DEPTH ? {} : objectPlaceholder(doc, s, depth);
     default:
@@ -78,7 +83,7 @@ function typeOf(doc: Obj, s: Obj): string | undefined {
   if (typeof s.type === "string") return s.type;
   if (Array.isArray(s.type)) return s.type.find((t): t is string => typeof t === "string" && t !== "null");
   if (isObj(s.properties) || Array.isArray(s.allOf)) return "object";
-  return s.items === undefined ? undefined : "array";
+  return s.items === undefined && s.prefixItems === undefined ? undefined : "array";
 }
 
 const singular = (name: string): string => (name.endsWith("s") && name.length > 1 ? name.slice(0, -1) : name);

@@ -9,6 +9,8 @@ export interface SampleRequest {
   pathParams: [name: string, value: unknown][];
   /** The required query parameters, plus `limit` where there is one (lists), to show how paging is asked. */
   query: [name: string, value: unknown][];
+  /** Required header parameters (`X-Subject-Token`); the token header itself is the security scheme's. */
+  headers: [name: string, value: unknown][];
   /** Undefined when the operation takes no JSON body. */
   body?: unknown;
 }
@@ -25,12 +27,16 @@ export function sampleRequest(doc: Obj, op: OperationRef): SampleRequest {
   const query = op.parameters
     .filter((p) => p.in === "query" && (p.required || p.name === "limit"))
     .map((p): [string, unknown] => [p.name, value(p)]);
+  const headers = op.parameters
+    .filter((p) => p.in === "header" && p.required && p.name.toLowerCase() !== "x-auth-token")
+    .map((p): [string, unknown] => [p.name, value(p)]);
   const request: SampleRequest = {
     method: op.method,
     path: op.path,
     operationId: op.operationId,
     pathParams,
     query,
+    headers,
   };
   const body = jsonRequestBody(doc, op.operation);
   if (body) request.body = placeholder(doc, body.schema, "body");

@@ -12,6 +12,7 @@ export async function typescriptCall(service: string, request: SampleRequest): P
   const params: string[] = [];
   if (request.pathParams.length > 0) params.push(`path: ${literal(Object.fromEntries(request.pathParams))}`);
   if (request.query.length > 0) params.push(`query: ${literal(Object.fromEntries(request.query))}`);
+  if (request.headers.length > 0) params.push(`header: ${literal(Object.fromEntries(request.headers))}`);
   const init: string[] = [];
   if (params.length > 0) init.push(`params: { ${params.join(", ")} }`);
   if (request.body !== undefined) init.push(`body: ${literal(request.body)}`);
