@@ -167,6 +167,6 @@ export class KeystoneAuth implements AuthPlugin {
     this.#expireAt = started + lifetime;
     this.#staleAt = this.#expireAt - Math.min(o.refreshMarginMs ?? 120_000, lifetime / 2);
     this.#issued = [...this.#issued.slice(-3), token];
-    return (this.#access = access);
+    return (this.#access = { ...access, obtainedAt: started });
   }
 }

@@ -40,6 +40,12 @@ export interface AccessInfo {
   roles: { id: string; name: string }[];
   /** Undefined for unscoped tokens and for keystones with no registered endpoints. */
   catalog: ServiceCatalog | undefined;
+  /**
+   * Epoch ms by the client's clock (`now`) when this token was asked for, so its age is never skewed by the
+   * server's clock. The session's stale-token rule (a 403 on a token ≥ 60 s old) reads it; a plugin that
+   * cannot tell leaves it undefined, and a 403 is then returned as is.
+   */
+  obtainedAt?: number | undefined;
   /** The raw `token` object, for fields this type does not name. Holds the AK/SK secret: never log it. */
   raw: Record<string, unknown>;
 }
