@@ -5,7 +5,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
-import { gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
+import { authUrlProblem, gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
@@ -102,6 +102,8 @@ export interface Cloudpods {
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
+  const urlProblem = authUrlProblem(o.authUrl);
+  if (urlProblem) throw invalidConfig(`authUrl ${urlProblem}`);
   const authUrl = normalizeAuthUrl(o.authUrl);
   const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
   // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.

@@ -103,6 +103,10 @@ export class KeystoneAuth implements AuthPlugin {
     req.headers.set("X-Auth-Token", access.token);
   }
 
+  obtainedAt(access: AccessInfo): number | undefined {
+    return access.obtainedAt;
+  }
+
   secrets(): string[] {
     const c = this.#o.credentials as AnyCredentials;
     return [c.password, c.secret, c.token, ...this.#issued].filter((s): s is string => !!s);
@@ -172,6 +176,6 @@ export class KeystoneAuth implements AuthPlugin {
     this.#expireAt = started + lifetime;
     this.#staleAt = this.#expireAt - Math.min(o.refreshMarginMs ?? 120_000, lifetime / 2);
     this.#issued = [...this.#issued.slice(-3), token];
-    return (this.#access = access);
+    return (this.#access = { ...access, obtainedAt: started });
   }
 }
