@@ -17,6 +17,7 @@ import type * as NodeTransportModule from "./transport-node.js";
 import type * as AccessKeys from "./access-keys.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
+import type { paths as ImagePaths, ListItems as ImageItems } from "../generated/image.js";
 
 export interface CloudpodsOptions {
   /** Keystone v3 URL ending in /v3, e.g. https://10.211.55.9:30500/v3 or https://<gw>/api/s/identity/v3. */
@@ -87,6 +88,8 @@ export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
 export interface Cloudpods {
   identity: ServiceClient<IdentityPaths, IdentityItems>;
   compute: ServiceClient<ComputePaths, ComputeItems>;
+  /** The image service (glance); its create/update/get need headers: see src/image.ts. */
+  image: ServiceClient<ImagePaths, ImageItems>;
   auth: AuthPlugin;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
@@ -162,6 +165,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   return {
     identity,
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
+    image: service<ImagePaths, ImageItems>("image"),
     auth,
     catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {

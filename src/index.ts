@@ -3,6 +3,15 @@
 export { createCloudpods } from "./client.js";
 export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
 export { fromEnv } from "./config.js";
+export {
+  createImage,
+  getImage,
+  imageMetaHeaders,
+  parseImageMeta,
+  updateImage,
+  uploadImage,
+} from "./image.js";
+export type { ImageBody, ImageCreateInput, ImageDetails, ImageResult, ImageUpdateInput } from "./image.js";
 export type { EnvOptions } from "./config.js";
 export { KeystoneAuth } from "./auth/keystone.js";
 export type { Credentials, DomainScope, KeystoneAuthOptions, ProjectScope } from "./auth/keystone.js";
