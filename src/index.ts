@@ -37,3 +37,7 @@ export type {
   CreatedAccessKey,
   ListAccessKeysOptions,
 } from "./access-keys.js";
+export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
+export type { WaitErrorInit } from "./wait-errors.js";
+export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
+export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
