@@ -11,6 +11,7 @@ const CATALOG: ServiceCatalog = [service("compute_v2", { public: "https://region
 const auth: AuthPlugin = {
   getAccess: async () =>
     ({ token: "tok-secret-1", expiresAt: new Date(Date.UTC(2030, 0, 1)), catalog: CATALOG }) as AccessInfo,
+  authorize: (req, { access }) => req.headers.set("X-Auth-Token", access.token),
   invalidate: () => {},
   secrets: () => ["tok-secret-1"],
 };
