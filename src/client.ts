@@ -5,6 +5,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
+import type { TokenCache } from "./auth/cache-types.js";
 import { gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
@@ -63,6 +64,8 @@ export interface CloudpodsOptions {
   /** Test hooks for the retry backoff. */
   random?: (() => number) | undefined;
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Keeps the token across processes: `fileTokenCache()` from `cloudpods-sdk/node`. Keystone login only. */
+  tokenCache?: TokenCache | undefined;
 }
 
 type GetOp<Paths, P extends keyof Paths> = Paths[P] extends { get: infer Op } ? Op : never;
@@ -152,7 +155,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
 
   if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
   const auth: AuthPlugin =
-    o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport });
+    o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport, onDebug });
   const session = createSession({
     ...o,
     auth,

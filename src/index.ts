@@ -41,3 +41,4 @@ export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
 export type { WaitErrorInit } from "./wait-errors.js";
 export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
 export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
+export type { CachedToken, TokenCache } from "./auth/cache-types.js";
