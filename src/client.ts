@@ -16,6 +16,7 @@ import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from ".
 // Type only (erased): the module itself is imported lazily, in Node only.
 import type * as NodeTransportModule from "./transport-node.js";
 import type * as AccessKeys from "./access-keys.js";
+import type { BatchOptions, BatchResult } from "./batch.js";
 import type { WaitForDeleteOptions, WaitOptions } from "./wait.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
@@ -126,6 +127,15 @@ export interface Cloudpods {
   /** The caller's AK/SK pairs (`climc credential-get-aksk`); secrets only with `withSecret: true`. */
   listAccessKeys(options?: AccessKeys.ListAccessKeysOptions): Promise<AccessKeys.AccessKeyEntry[]>;
   deleteAccessKey(accessKey: string): Promise<void>;
+  /**
+   * Runs `fn` for every item, `concurrency` at a time (default 8); an openapi-fetch result with `error`
+   * counts as failed. Resolves once every started item has settled; see batch.ts.
+   */
+  batch<T, R>(
+    items: Iterable<T>,
+    fn: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
+    options?: BatchOptions<T, R>,
+  ): Promise<BatchResult<T, R>>;
 }
 
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
@@ -205,6 +215,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
     createAccessKey: async (input) => (await keys()).createAccessKey(identity, secrets, input),
     listAccessKeys: async (options) => (await keys()).listAccessKeys(identity, secrets, options),
     deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),
+    batch: async (items, fn, options) => (await import("./batch.js")).batch(items, fn, options, secrets),
   };
 }
 

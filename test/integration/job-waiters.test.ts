@@ -2,7 +2,7 @@
 // default Node transport. Servers go init → running; a batch of stops with mixed results.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WaitFailedError, createCloudpods, type Cloudpods } from "../../src/index.js";
-import { json, startFaultServer, type FaultServer } from "./fault-server.js";
+import { cloudpodsError, json, startFaultServer, type FaultServer, type Reply } from "./fault-server.js";
 
 let s: FaultServer;
 let cp: Cloudpods;
@@ -48,5 +48,47 @@ describe("waiters against a fake Cloudpods", () => {
         { until: () => false, intervalMs: 1 },
       ),
     ).rejects.toBeInstanceOf(WaitFailedError);
+  });
+});
+
+describe("batch against a fake Cloudpods", () => {
+  it("stops ten servers four at a time, one failure among them", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const slow =
+      (reply: Reply): Reply =>
+      (ctx) => {
+        peak = Math.max(peak, ++inFlight);
+        setTimeout(() => {
+          inFlight--;
+          reply(ctx);
+        }, 20);
+      };
+    const ids = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    s.script(
+      Object.fromEntries(
+        ids.map((id) => [
+          `POST /servers/${id}/stop`,
+          slow(
+            id === "s5"
+              ? cloudpodsError(400, "InvalidStatusError", "server is busy")
+              : json(200, { server: { id } }),
+          ),
+        ]),
+      ),
+    );
+    const { ok, failed } = await cp.batch(
+      ids,
+      (id) => cp.compute.POST("/servers/{id}/stop", { params: { path: { id } }, body: {} }),
+      { concurrency: 4 },
+    );
+    console.log(`batch peak in flight: ${peak} (concurrency 4)`);
+    expect(peak).toBe(4);
+    expect(ok).toHaveLength(9);
+    expect(failed.map((f) => f.item)).toEqual(["s5"]);
+    expect(failed[0]!.error).toMatchObject({ status: 400, class: "InvalidStatusError", method: "" });
+    expect(String((failed[0]!.error as Error).message)).toBe(
+      "item 5 failed: 400 InvalidStatusError: server is busy",
+    );
   });
 });
