@@ -46,3 +46,9 @@ export type {
   CreatedAccessKey,
   ListAccessKeysOptions,
 } from "./access-keys.js";
+export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
+export type { WaitErrorInit } from "./wait-errors.js";
+export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
+export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
+export type { CachedToken, TokenCache } from "./auth/cache-types.js";
+export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
