@@ -87,6 +87,8 @@ export interface Cloudpods {
   identity: ServiceClient<IdentityPaths, IdentityItems>;
   compute: ServiceClient<ComputePaths, ComputeItems>;
   auth: AuthPlugin;
+  /** The session's fetch for any catalog service type: requests built against PLACEHOLDER_BASE (the CLI). */
+  fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
   /** Releases the Node transport's sockets. */
@@ -151,6 +153,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
     identity: service<IdentityPaths, IdentityItems>("identity"),
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
     auth,
+    fetchFor: (serviceType) => session.fetchFor(serviceType),
     catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {
       await (base as { close?: () => Promise<void> } | undefined)?.close?.();
