@@ -1,49 +1,65 @@
-// STAND-IN until the integrator's src/openapi/documents.ts lands on main (same interface; take theirs on
-// merge). It reads generated/<name>.openapi.json when present, else bundles specs/ with the dev-only
-// @redocly bundler so the CLI can be built and tested before the bundled documents exist.
+// The bundled OpenAPI documents that `npm run generate` writes beside the generated types, for run-time
+// readers that need more than types (the sandbox routes and validates with them, the CLI builds its commands
+// from them). Node only: read with fs relative to this module, so the same code works from src/ under tsx
+// and from the built dist/ (the build copies generated/*.json beside the compiled files).
+import { readFileSync } from "node:fs";
+import { invalidConfig } from "../errors.js";
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+const GENERATED = new URL("../../generated/", import.meta.url);
 
-export interface ApiInfo {
+export interface ApiDocumentEntry {
+  /** Short name, e.g. `compute` (the generated file's stem). */
   name: string;
+  /** The redocly.yaml key, e.g. `compute@v2`. */
   api: string;
+  /** Catalog service type, e.g. `compute_v2`. */
   serviceType: string;
 }
 
-const SERVICE_TYPES: Readonly<Record<string, string>> = {
-  identity: "identity",
-  compute: "compute_v2",
-  image: "image",
-};
-
-const root = new URL(
-  existsSync(new URL("../../generated/manifest.json", import.meta.url)) ? "../../" : "../../../",
-  import.meta.url,
-);
-
-export function listApis(): ApiInfo[] {
-  const manifest = JSON.parse(readFileSync(new URL("generated/manifest.json", root), "utf8")) as {
-    outputs: Record<string, { api: string }>;
-  };
-  return Object.values(manifest.outputs).map(({ api }) => {
-    const name = api.split("@")[0] ?? api;
-    return { name, api, serviceType: SERVICE_TYPES[name] ?? name };
-  });
+/** The OpenAPI 3.1 subset the readers use; everything else is passed through untyped. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
 }
 
-export async function loadDocument(name: string): Promise<Record<string, unknown>> {
-  const file = new URL(`generated/${name}.openapi.json`, root);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  // Bundling takes seconds: cached per spec hash (the manifest's), so only the first run pays.
-  const manifest = JSON.parse(readFileSync(new URL("generated/manifest.json", root), "utf8")) as {
-    outputs: Record<string, { specSha256?: string }>;
-  };
-  const sha = manifest.outputs[`generated/${name}.ts`]?.specSha256 ?? "none";
-  const cache = new URL(`node_modules/.cache/cloudpods-cli/${name}.${sha}.json`, root);
-  if (existsSync(cache)) return JSON.parse(readFileSync(cache, "utf8")) as Record<string, unknown>;
-  const { bundleSpec } = await import("../../scripts/lib/bundle.js");
-  const doc = (await bundleSpec(new URL(".", root).pathname, `specs/${name}.yaml`)).document;
-  mkdirSync(new URL(".", cache), { recursive: true });
-  writeFileSync(cache, JSON.stringify(doc));
+interface Manifest {
+  outputs: Record<string, { api: string; serviceType: string; document: string }>;
+}
+
+let manifest: Manifest | undefined;
+const documents = new Map<string, OpenApiDocument>();
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(new URL(file, GENERATED), "utf8")) as T;
+}
+
+/** Every generated API, in manifest order. */
+export function listApis(): ApiDocumentEntry[] {
+  manifest ??= readJson<Manifest>("manifest.json");
+  return Object.entries(manifest.outputs).map(([output, e]) => ({
+    name: output.replace(/^generated\//, "").replace(/\.ts$/, ""),
+    api: e.api,
+    serviceType: e.serviceType,
+  }));
+}
+
+/** The bundled document of one API by short name (`compute`) or service type (`compute_v2`); cached. */
+export function loadDocument(name: string): OpenApiDocument {
+  const entry = listApis().find((a) => a.name === name || a.serviceType === name);
+  if (!entry) {
+    throw invalidConfig(
+      `unknown API "${name}" (known: ${listApis()
+        .map((a) => a.name)
+        .join(", ")})`,
+    );
+  }
+  let doc = documents.get(entry.name);
+  if (!doc) {
+    doc = readJson<OpenApiDocument>(`${entry.name}.openapi.json`);
+    documents.set(entry.name, doc);
+  }
   return doc;
 }
