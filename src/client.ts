@@ -121,6 +121,8 @@ export interface Cloudpods {
   /** The image service (glance); its create/update/get need headers: see src/image.ts. */
   image: ServiceClient<ImagePaths, ImageItems>;
   auth: AuthPlugin;
+  /** The session's fetch for any catalog service type: requests built against PLACEHOLDER_BASE (the CLI). */
+  fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
   /** Releases the Node transport's sockets. */
@@ -214,6 +216,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
     image: service<ImagePaths, ImageItems>("image"),
     auth,
+    fetchFor: (serviceType) => session.fetchFor(serviceType),
     catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {
       await (base as { close?: () => Promise<void> } | undefined)?.close?.();
