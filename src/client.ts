@@ -237,12 +237,16 @@ function waitLabel(path: string, init: { params: unknown }): string {
   return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 }
 
-const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
+export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 
 // Held in a variable so bundlers do not follow it: a browser build never sees undici or node:fs.
 const NODE_TRANSPORT = "./transport-node.js";
 
-async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport | FetchFn> {
+/** The Node transport in Node (undici: CA bundles, keep-alive), else the platform fetch. */
+export async function defaultBase(
+  o: NodeTransportModule.NodeTransportOptions,
+  tls: boolean,
+): Promise<Transport | FetchFn> {
   const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
   if (typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis)) {
     const m = (await import(NODE_TRANSPORT).catch((e: unknown) => {
