@@ -44,6 +44,7 @@ export async function benchGenerator(quick: boolean): Promise<void> {
     const github: ApiEntry = {
       name: "github@v3",
       shortName: "github",
+      serviceType: "github",
       version: "v3",
       root: GITHUB,
       output: "github.ts",

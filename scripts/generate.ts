@@ -3,7 +3,7 @@
 // then the API docs. --check regenerates in memory only and exits 1 naming every stale or unknown file.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GeneratorError, loadApis, selectApis } from "./lib/apis.js";
+import { GeneratorError, documentPath, loadApis, selectApis } from "./lib/apis.js";
 import { findDrift, outputFiles, readManifest, writeOutputs } from "./lib/outputs.js";
 import { buildDocs } from "./lib/docs.js";
 import { generateApi, type GeneratedApi } from "./lib/pipeline.js";
@@ -46,7 +46,7 @@ export async function generate(argv: string[], opts: GenerateOptions): Promise<n
       const { stale, unknown } = await findDrift(
         root,
         files,
-        all.map((a) => a.output),
+        all.flatMap((a) => [a.output, documentPath(a.output)]),
       );
       for (const f of stale) error(`stale: ${f} (run npm run generate)`);
       for (const f of unknown) error(`unknown: ${f} (not produced by the generator)`);

@@ -14,6 +14,7 @@ import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
 import type * as NodeTransportModule from "./transport-node.js";
+import type * as AccessKeys from "./access-keys.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
 
@@ -91,6 +92,11 @@ export interface Cloudpods {
   catalog(): Promise<ServiceCatalog | undefined>;
   /** Releases the Node transport's sockets. */
   close(): Promise<void>;
+  /** A new AK/SK pair for the caller's user and project, as `climc credential-create-aksk`. */
+  createAccessKey(input?: AccessKeys.CreateAccessKeyInput): Promise<AccessKeys.CreatedAccessKey>;
+  /** The caller's AK/SK pairs (`climc credential-get-aksk`); secrets only with `withSecret: true`. */
+  listAccessKeys(options?: AccessKeys.ListAccessKeysOptions): Promise<AccessKeys.AccessKeyEntry[]>;
+  deleteAccessKey(accessKey: string): Promise<void>;
 }
 
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
@@ -147,14 +153,21 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
       },
     });
   }
+  const identity = service<IdentityPaths, IdentityItems>("identity");
+  const secrets = () => auth.secrets();
+  // Lazy: only callers that manage access keys load that code.
+  const keys = () => import("./access-keys.js");
   return {
-    identity: service<IdentityPaths, IdentityItems>("identity"),
+    identity,
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
     auth,
     catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {
       await (base as { close?: () => Promise<void> } | undefined)?.close?.();
     },
+    createAccessKey: async (input) => (await keys()).createAccessKey(identity, secrets, input),
+    listAccessKeys: async (options) => (await keys()).listAccessKeys(identity, secrets, options),
+    deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),
   };
 }
 

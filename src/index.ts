@@ -31,3 +31,9 @@ export type { RetryOptions, Session, SessionOptions } from "./session.js";
 export { createTransport, SDK_VERSION } from "./transport.js";
 export type { FetchFn, SendInit, Transport, TransportOptions } from "./transport.js";
 export type { DebugSink } from "./debug.js";
+export type {
+  AccessKeyEntry,
+  CreateAccessKeyInput,
+  CreatedAccessKey,
+  ListAccessKeysOptions,
+} from "./access-keys.js";

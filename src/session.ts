@@ -1,6 +1,6 @@
 // The fetch every service client uses (keystoneauth's Session, as a fetch wrapper): it points the request at
-// the service's catalog URL, adds X-Auth-Token, retries once with a fresh token on 401, and retries
-// idempotent methods on transient failures. openapi-fetch builds requests against PLACEHOLDER_BASE; the real
+// the service's base URL, lets the auth plugin authorize every attempt (a token header, or a fresh signature),
+// retries once with a fresh credential on 401, and retries idempotent methods on transient failures. openapi-fetch builds requests against PLACEHOLDER_BASE; the real
 // base is known only after login and is resolved once per service and token.
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
@@ -24,11 +24,11 @@ export interface RetryOptions {
   maxMs?: number | undefined;
 }
 
-export interface SessionOptions {
-  auth: AuthPlugin;
+export interface SessionOptions<A = AccessInfo> {
+  auth: AuthPlugin<A>;
   transport: Transport;
   /** The base URL (no trailing slash) of a service for this token; called once per service and token. */
-  resolve: (access: AccessInfo, serviceType: string) => string;
+  resolve: (access: A, serviceType: string) => string;
   /** `false` disables transport retries (the 401 retry stays). */
   retry?: RetryOptions | false | undefined;
   /** Injected for tests: [0, 1). */
@@ -48,7 +48,7 @@ export interface Session {
   baseUrl(serviceType: string): Promise<string>;
 }
 
-export function createSession(o: SessionOptions): Session {
+export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   const { auth } = o;
   const {
     retries = 2,
@@ -58,9 +58,9 @@ export function createSession(o: SessionOptions): Session {
   } = o.retry === false ? { retries: 0 } : (o.retry ?? {});
   const retryable = new Set(methods.map((m) => m.toUpperCase()));
   if (retryable.has("POST")) throw invalidConfig("retry.methods must not include POST");
-  const cache = new Map<string, { access: AccessInfo; base: string }>();
+  const cache = new Map<string, { access: A; base: string }>();
 
-  function base(access: AccessInfo, service: string): string {
+  function base(access: A, service: string): string {
     const hit = cache.get(service);
     if (hit?.access === access) return hit.base;
     const b = o.resolve(access, service);
@@ -74,10 +74,10 @@ export function createSession(o: SessionOptions): Session {
     const body = req.body && new Uint8Array(await req.arrayBuffer());
     const canRetry = retryable.has(req.method);
     let reauthenticated = false;
-    for (let attempt = 0; ;) {
+    for (let attempt = 0, sent = 0; ; sent++) {
       const b = base(access, service);
       const url = req.url.startsWith(PLACEHOLDER_BASE) ? b + req.url.slice(PLACEHOLDER_BASE.length) : req.url;
-      req.headers.set("X-Auth-Token", access.token);
+      await auth.authorize(req, { access, url, body, attempt: sent });
       let res: Response | undefined;
       try {
         res = await o.transport(req, { url, body });
@@ -85,11 +85,10 @@ export function createSession(o: SessionOptions): Session {
         // Timeouts are not retried: the caller's time budget is spent.
         if (!canRetry || attempt >= retries || !isConnectionError(e)) throw e;
       }
-      if (res?.status === 401 && !reauthenticated) {
+      // The plugin ignores a token it has already replaced: requests failing together share one login.
+      if (res?.status === 401 && !reauthenticated && auth.invalidate(access) !== false) {
         reauthenticated = true;
         await discard(res);
-        // The plugin ignores a token it has already replaced: requests failing together share one login.
-        auth.invalidate(access);
         access = await auth.getAccess();
         continue;
       }
@@ -105,7 +104,10 @@ export function createSession(o: SessionOptions): Session {
   }
 
   return {
-    fetchFor: (service) => (req) => send(req, service),
+    fetchFor: (service) => async (req) => {
+      const res = await send(req, service);
+      return auth.checkResponse ? auth.checkResponse(res, req) : res;
+    },
     baseUrl: async (service) => base(await auth.getAccess(), service),
   };
 }

@@ -135,6 +135,8 @@ export function createTransport({
               ctrl.abort(new TimeoutError(method, url, ms));
             }, ms)
           : undefined;
+      // An unread body (a stream left alone, a discarded answer) must not hold a Node process open.
+      (timer as { unref?: () => void } | undefined)?.unref?.();
       // Without this a long-lived caller signal collects one listener per request, and every timer keeps
       // its request alive for timeoutMs.
       done = () => {
@@ -152,7 +154,8 @@ export function createTransport({
             : connectionError(method, url, e);
       }
       // The timeout covers the body too: it is disarmed once a reader has consumed it.
-      if (res.body) afterBody(res, done);
+      // openapi-fetch never reads a body announced as empty.
+      if (res.body && res.headers.get("content-length") !== "0") afterBody(res, done);
       else done();
     }
     if (debug) onDebug!(debug.responseLine(method, url, res));

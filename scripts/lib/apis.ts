@@ -14,6 +14,8 @@ export interface ApiMapEntry {
   root: string;
   /** `x-openapi-ts.output`: the generated file, relative to the config file's folder. */
   output?: string | undefined;
+  /** `x-service-type`: the catalog service type the runtime looks the API up by (default: shortName). */
+  serviceType: string;
 }
 
 export interface ApiEntry extends ApiMapEntry {
@@ -28,7 +30,10 @@ export class GeneratorError extends Error {
 export async function readApiMap(configFile: string): Promise<ApiMapEntry[]> {
   const where = path.basename(configFile);
   let config: {
-    apis?: Record<string, { root?: unknown; "x-openapi-ts"?: { output?: unknown } } | null>;
+    apis?: Record<
+      string,
+      { root?: unknown; "x-openapi-ts"?: { output?: unknown }; "x-service-type"?: unknown } | null
+    >;
   } | null;
   try {
     config = parse(await readFile(configFile, "utf8")) as typeof config;
@@ -47,12 +52,16 @@ export async function readApiMap(configFile: string): Promise<ApiMapEntry[]> {
       throw new GeneratorError(`${where}: apis.${name}: bad API name`);
     if (typeof api?.root !== "string") throw new GeneratorError(`${where}: apis.${name}: missing \`root\``);
     const output = api["x-openapi-ts"]?.output;
+    const serviceType = api["x-service-type"] ?? shortName;
+    if (typeof serviceType !== "string" || !/^[a-z][\w-]*$/.test(serviceType))
+      throw new GeneratorError(`${where}: apis.${name}: bad \`x-service-type\``);
     return {
       name,
       shortName,
       version,
       root: api.root,
       output: typeof output === "string" ? output : undefined,
+      serviceType,
     };
   });
 }
@@ -71,6 +80,11 @@ export async function loadApis(repoRoot: string, configFile = "redocly.yaml"): P
     }
     return { ...api, output };
   });
+}
+
+/** The bundled OpenAPI document written beside a generated file: generated/x.ts → generated/x.openapi.json. */
+export function documentPath(output: string): string {
+  return output.replace(/\.ts$/, ".openapi.json");
 }
 
 /** Narrows the list to the APIs named on the command line; an unknown name is an error that lists the known ones. */

@@ -2,6 +2,7 @@
 import { createRequire } from "node:module";
 import { readdir, readFile, rename, writeFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { documentPath } from "./apis.js";
 import { sha256 } from "./hash.js";
 import { GENERATOR, type GeneratedApi } from "./pipeline.js";
 
@@ -24,6 +25,10 @@ export function toolVersions(): Record<string, string> {
 
 export interface ManifestEntry {
   api: string;
+  /** Catalog service type (`compute_v2`), so run-time readers need no list of their own. */
+  serviceType: string;
+  /** The bundled OpenAPI document beside the output. */
+  document: string;
   spec: string;
   specSha256: string;
   sha256: string;
@@ -39,15 +44,30 @@ export async function readManifest(repoRoot: string): Promise<Record<string, Man
   }
 }
 
+/** Compact but one line per top-level entry of `paths` and `components`, so diffs stay readable. */
+function documentText(doc: Record<string, unknown>): string {
+  return `${JSON.stringify(doc, null, 1)}\n`;
+}
+
 /**
- * The files generated/ must hold: one per generated API plus the manifest. `kept` carries the manifest
+ * The files generated/ must hold: per generated API its types and its bundled document, plus the manifest. `kept` carries the manifest
  * entries of APIs not regenerated in this run (a run limited to some APIs by name).
  */
 export function outputFiles(results: GeneratedApi[], kept: Record<string, ManifestEntry> = {}): OutputFile[] {
-  const files = results.map((r) => ({ path: r.api.output, text: r.text }));
+  const files = results.flatMap((r) => [
+    { path: r.api.output, text: r.text },
+    { path: documentPath(r.api.output), text: documentText(r.document) },
+  ]);
   const fresh = results.map((r): [string, ManifestEntry] => [
     r.api.output,
-    { api: r.api.name, spec: r.api.root, specSha256: r.specSha256, sha256: sha256(r.text) },
+    {
+      api: r.api.name,
+      serviceType: r.api.serviceType,
+      document: documentPath(r.api.output),
+      spec: r.api.root,
+      specSha256: r.specSha256,
+      sha256: sha256(r.text),
+    },
   ]);
   const outputs = Object.fromEntries(
     [...Object.entries(kept), ...fresh].sort(([a], [b]) => (a < b ? -1 : 1)),

@@ -14,6 +14,8 @@ export const GENERATOR = "scripts/generate.ts";
 export interface GeneratedApi {
   api: ApiEntry;
   text: string;
+  /** The bundled document, for run-time readers (the sandbox, the CLI). */
+  document: Record<string, unknown>;
   specSha256: string;
   summary: SpecSummary;
   ms: number;
@@ -35,5 +37,5 @@ export async function generateApi(repoRoot: string, api: ApiEntry, strict = true
     specSha256,
   });
   const text = formatOutput([head, body, tail]);
-  return { api, text, specSha256, summary, ms: performance.now() - started };
+  return { api, text, document, specSha256, summary, ms: performance.now() - started };
 }

@@ -9,7 +9,7 @@ import { normalizeAuthUrl } from "../catalog.js";
 import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
-import type { AccessInfo, AuthPlugin } from "./types.js";
+import type { AccessInfo, AuthPlugin, AuthorizeContext } from "./types.js";
 
 export type Credentials =
   /** `domain` is the user's domain NAME (what climc sends); without it Cloudpods searches every domain. */
@@ -94,8 +94,13 @@ export class KeystoneAuth implements AuthPlugin {
    * 401 then cost one login, not N. A cached login failure stays: a service's 401 says nothing about the
    * password.
    */
-  invalidate(failed?: AccessInfo): void {
+  invalidate(failed?: AccessInfo): boolean {
     if (!failed || failed === this.#access) this.#access = undefined;
+    return true;
+  }
+
+  authorize(req: Request, { access }: AuthorizeContext<AccessInfo>): void {
+    req.headers.set("X-Auth-Token", access.token);
   }
 
   secrets(): string[] {

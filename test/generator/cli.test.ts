@@ -148,7 +148,40 @@ describe("generate --check", () => {
     const { code, err } = await run("--check");
     expect(code).toBe(1);
     expect(err).toMatch(/stale: generated\/demo\.ts/);
+    expect(err).toMatch(/stale: generated\/demo\.openapi\.json/);
     expect(err).toMatch(/stale: generated\/manifest\.json/);
+  });
+});
+
+describe("the bundled document beside the types", () => {
+  it("holds the spec's paths with internal refs only, and is listed in the manifest", async () => {
+    const files = await snapshotDir("generated");
+    const doc = JSON.parse(files["demo.openapi.json"]!) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toMatch(/^3\.1/);
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(0);
+    expect(files["demo.openapi.json"]).not.toMatch(/"\$ref": "\.\//);
+    const manifest = JSON.parse(files["manifest.json"]!) as {
+      outputs: Record<string, { document: string; serviceType: string }>;
+    };
+    expect(manifest.outputs["generated/demo.ts"]).toMatchObject({
+      document: "generated/demo.openapi.json",
+      serviceType: "demo",
+    });
+  });
+
+  it("a bad x-service-type is refused before anything is written", async () => {
+    await writeFile(
+      path.join(root, "redocly.yaml"),
+      "apis:\n  demo@v1:\n    root: specs/root.yaml\n    x-service-type: 'Bad Type'\n    x-openapi-ts:\n      output: generated/demo.ts\n",
+    );
+    const before = await snapshotDir("generated");
+    const { code, err } = await run();
+    expect(code).toBe(2);
+    expect(err).toMatch(/apis\.demo@v1: bad `x-service-type`/);
+    expect(await snapshotDir("generated")).toEqual(before);
   });
 });
 

@@ -50,6 +50,7 @@ describe("generator pipeline", () => {
       version: "v1",
       root: rel(given),
       output: `x/${name}.ts`,
+      serviceType: name,
     });
     for (const re of want) expect(result.text).toMatch(re);
     await expect(result.text).toMatchFileSnapshot(`__snapshots__/${name}.ts.snap`);
@@ -62,6 +63,7 @@ describe("generator pipeline", () => {
       version: "v1",
       root: rel("cases/names.yaml"),
       output: "x/n.ts",
+      serviceType: "n",
     });
     expect(result.summary.lists.map((l) => l.path)).toEqual(["/role_assignments"]);
   });

@@ -41,6 +41,7 @@ function fakeAuth() {
             pending = undefined;
             return (current = access(`token-${++stats.logins}`));
           })),
+    authorize: (req, ctx) => void req.headers.set("X-Auth-Token", ctx.access.token),
     // As KeystoneAuth: an invalidation naming a token that is no longer the current one is ignored.
     invalidate: (failed?: AccessInfo) => {
       if (failed && failed !== current) return;
