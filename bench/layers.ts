@@ -11,6 +11,7 @@ import type { Dispatcher } from "undici";
 import type { paths as ComputePaths } from "../generated/compute.js";
 import { KeystoneAuth } from "../src/auth/keystone.js";
 import { serviceUrl } from "../src/catalog.js";
+import { LightRequest } from "../src/request.js";
 import { PLACEHOLDER_BASE, createSession } from "../src/session.js";
 import { createNodeTransport } from "../src/transport-node.js";
 import { NATIVE_TRANSPORT, createTransport, type Transport } from "../src/transport.js";
@@ -33,7 +34,14 @@ const DISPATCHER = {
     Promise.resolve({
       statusCode: 200,
       headers: HEADERS,
-      body: { arrayBuffer: () => Promise.resolve(BODY.slice().buffer), dump: () => Promise.resolve() },
+      body: {
+        arrayBuffer: () => Promise.resolve(BODY.slice().buffer),
+        dump: () => Promise.resolve(),
+        on() {
+          return this;
+        },
+        destroy() {},
+      },
     }),
   close: () => Promise.resolve(),
 } as unknown as Dispatcher;
@@ -61,7 +69,7 @@ export async function layersCpu(quick: boolean): Promise<void> {
     now: () => FIXTURE_NOW,
   });
   await auth.getAccess();
-  const answer = (): Promise<Response> => node(new Request(`${base}/servers`));
+  const answer = (): Promise<Response> => node(new LightRequest(`${base}/servers`) as unknown as Request);
   // The constant answer below each layer: Responses the adapter built before the timed loop (untimed
   // setup), so each layer sees the real type and none pays for building it.
   let pool: Response[] = [];
@@ -78,9 +86,14 @@ export async function layersCpu(quick: boolean): Promise<void> {
       serviceUrl(access.catalog, { serviceType, endpointType: "public", authUrl: `${base}/v3` }),
   }).fetchFor("compute_v2");
   const transport = createTransport({ fetch: constant });
-  const client = createClient<ComputePaths>({ baseUrl: PLACEHOLDER_BASE, fetch: next });
+  // Created as client.ts creates each service client.
+  const client = createClient<ComputePaths>({
+    baseUrl: PLACEHOLDER_BASE,
+    fetch: next,
+    Request: LightRequest as unknown as typeof Request,
+  });
   const query = { limit: 20, offset: 0, details: true, scope: "system" } as const;
-  const req = new Request(`${PLACEHOLDER_BASE}/servers`);
+  const req = new LightRequest(`${PLACEHOLDER_BASE}/servers`) as unknown as Request;
   const withPool = (one: () => Promise<unknown>): Layer => ({ setup: fill, ...loop(one) });
   const layers: Record<string, Layer> = {
     openapi_fetch: withPool(() => client.GET("/servers")),
