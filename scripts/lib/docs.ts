@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { readApiMap, selectApis } from "./apis.js";
+import { readSampleClients } from "./samples/index.js";
 import { buildApiPage, type BuiltPage, type DocsApi } from "./docs/api-page.js";
 import { readSpecRecords, renderIndex } from "./docs/index-page.js";
 import { DocsError, writeRendererAsset, type RendererAsset } from "./docs/offline.js";
@@ -15,6 +16,7 @@ export { CONTENT_SECURITY_POLICY, DocsError, findExternalLoads, RENDERER_ASSET }
 export { renderIndex } from "./docs/index-page.js";
 
 export async function readDocsApis(configFile: string, names: readonly string[] = []): Promise<DocsApi[]> {
+  const clients = await readSampleClients(configFile);
   return selectApis(await readApiMap(configFile), names).map((api) => ({
     alias: api.name,
     name: api.shortName,
@@ -22,6 +24,7 @@ export async function readDocsApis(configFile: string, names: readonly string[] 
     serviceType: api.serviceType,
     root: path.resolve(path.dirname(configFile), api.root),
     page: `${api.shortName}.html`,
+    sample: clients.get(api.name)!,
   }));
 }
 

@@ -85,11 +85,23 @@ export function jsonRequestBody(
   doc: Obj,
   operation: Obj,
 ): { schema: unknown; required: boolean } | undefined {
+  const body = requestBody(doc, operation);
+  return body?.form ? undefined : body;
+}
+
+/** The request body an SDK call sends: JSON, else an HTML form (`application/x-www-form-urlencoded`). */
+export function requestBody(
+  doc: Obj,
+  operation: Obj,
+): { schema: unknown; required: boolean; form: boolean } | undefined {
   const body = objectAt(doc, operation.requestBody);
   const content = isObj(body.content) ? body.content : {};
-  const media = Object.entries(content).find(([type]) => /^application\/(?:[\w.+-]+\+)?json\b/.test(type));
+  const entries = Object.entries(content);
+  const json = entries.find(([type]) => /^application\/(?:[\w.+-]+\+)?json\b/.test(type));
+  const form = entries.find(([type]) => type === "application/x-www-form-urlencoded");
+  const media = json ?? form;
   if (!media || !isObj(media[1])) return undefined;
-  return { schema: media[1].schema, required: body.required === true };
+  return { schema: media[1].schema, required: body.required === true, form: !json };
 }
 
 function firstExample(doc: Obj, examples: unknown): unknown {

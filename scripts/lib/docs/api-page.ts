@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSpec } from "../bundle.js";
 import { isObj, type Obj } from "../openapi.js";
-import { SAMPLE_LANGUAGES, withCodeSamples } from "../samples/index.js";
+import { SAMPLE_LANGUAGES, withCodeSamples, type SampleClient } from "../samples/index.js";
 import { CONTENT_SECURITY_POLICY, DocsError, makeOffline, type RendererAsset } from "./offline.js";
 import { runNode } from "./run.js";
 
@@ -24,6 +24,8 @@ export interface DocsApi {
   root: string;
   /** Page file name inside the output folder, e.g. `compute.html`. */
   page: string;
+  /** The client the TypeScript samples call (`cp.compute`, or redocly.yaml's `x-sdk-sample`). */
+  sample: SampleClient;
 }
 
 export interface BuiltPage {
@@ -53,7 +55,7 @@ export async function buildApiPage(
 ): Promise<BuiltPage> {
   const { document } = await bundleSpec(path.dirname(configFile), api.root);
   const input = path.join(scratch, `${api.name}.json`);
-  await writeFile(input, JSON.stringify(await withCodeSamples(document, api.name)));
+  await writeFile(input, JSON.stringify(await withCodeSamples(document, api.sample)));
   const file = path.join(outDir, api.page);
   const args = [REDOCLY_CLI, "build-docs", input, "--config", configFile, "--output", file];
   args.push("--template", TEMPLATE, "--templateOptions.csp", CONTENT_SECURITY_POLICY);

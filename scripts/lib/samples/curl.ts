@@ -1,4 +1,4 @@
-// The curl sample: the raw HTTP request, with the token from the environment (as climc's OS_AUTH_TOKEN).
+// The curl sample: the raw HTTP request, authenticated as the operation's security scheme says.
 import { fillPath, type SampleRequest } from "./request.js";
 import { shellQuote } from "./shell.js";
 
@@ -10,9 +10,12 @@ export function curlLine(baseUrl: string, request: SampleRequest): string {
   const url = `${baseUrl}${fillPath(request, encode)}${query.length > 0 ? `?${query.join("&")}` : ""}`;
   const method = request.method.toUpperCase();
   const lines = [`curl ${method === "GET" ? "" : method === "HEAD" ? "--head " : `-X ${method} `}"${url}"`];
-  lines.push(`-H "X-Auth-Token: $OS_AUTH_TOKEN"`);
+  if (request.auth) lines.push(request.auth);
   for (const [name, value] of request.headers) lines.push(`-H ${shellQuote(`${name}: ${scalar(value)}`)}`);
-  if (request.body !== undefined) {
+  if (request.body !== undefined && request.form) {
+    const fields = Object.entries(request.body as Record<string, unknown>);
+    for (const [k, v] of fields) lines.push(`--data-urlencode ${shellQuote(`${k}=${scalar(v)}`)}`);
+  } else if (request.body !== undefined) {
     lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(request.body))}`);
   }
   return lines.join(" \\\n  ");

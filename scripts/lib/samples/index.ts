@@ -5,7 +5,10 @@ import { commandName } from "../../../src/cli/command-name.js";
 import { cliLine } from "./cli.js";
 import { curlLine } from "./curl.js";
 import { sampleRequest } from "./request.js";
-import { TYPESCRIPT_SETUP, typescriptCall } from "./typescript.js";
+import type { SampleClient } from "./clients.js";
+import { typescriptCall } from "./typescript.js";
+
+export { cloudpodsClient, readSampleClients, type SampleClient } from "./clients.js";
 
 export interface CodeSample {
   lang: string;
@@ -26,32 +29,29 @@ const [TYPESCRIPT, CLI, CURL] = SAMPLE_LANGUAGES;
 
 export interface OperationSamples {
   operation: OperationRef;
-  /** The call alone (what the samples test compiles, after TYPESCRIPT_SETUP). */
+  /** The call alone (what the samples test compiles, after the client's setup). */
   typescriptCall: string;
   samples: CodeSample[];
 }
 
-/** `service` is the client's property (`cp.compute`): the API's short name in redocly.yaml. */
-export async function operationSamples(doc: Obj, service: string): Promise<OperationSamples[]> {
+export async function operationSamples(doc: Obj, client: SampleClient): Promise<OperationSamples[]> {
   const baseUrl = defaultServerUrl(doc);
   return Promise.all(
     listOperations(doc).map(async (operation) => {
       const request = sampleRequest(doc, operation);
-      const call = await typescriptCall(service, request);
-      const samples: CodeSample[] = [
-        { ...TYPESCRIPT, source: `${TYPESCRIPT_SETUP}\n${call}` },
-        { ...CLI, source: cliLine(commandName(operation), request) },
-        { ...CURL, source: curlLine(baseUrl, request) },
-      ];
+      const call = await typescriptCall(client.expression, request);
+      const samples: CodeSample[] = [{ ...TYPESCRIPT, source: `${client.setup}\n${call}` }];
+      if (client.cli) samples.push({ ...CLI, source: cliLine(commandName(operation), request) });
+      samples.push({ ...CURL, source: curlLine(baseUrl, request) });
       return { operation, typescriptCall: call, samples };
     }),
   );
 }
 
 /** A copy of the document with `x-codeSamples` on every operation. */
-export async function withCodeSamples(doc: Obj, service: string): Promise<Obj> {
+export async function withCodeSamples(doc: Obj, client: SampleClient): Promise<Obj> {
   const copy = structuredClone(doc);
-  for (const { operation, samples } of await operationSamples(copy, service)) {
+  for (const { operation, samples } of await operationSamples(copy, client)) {
     operation.operation["x-codeSamples"] = samples;
   }
   return copy;

@@ -2,13 +2,8 @@
 import { format } from "prettier";
 import type { SampleRequest } from "./request.js";
 
-/** Shown above every call; compiled once by the samples test. */
-export const TYPESCRIPT_SETUP = `import { createCloudpods, fromEnv } from "cloudpods-sdk";
-
-const cp = createCloudpods(fromEnv());
-`;
-
-export async function typescriptCall(service: string, request: SampleRequest): Promise<string> {
+/** `client` is what the call is made on (`cp.compute`). */
+export async function typescriptCall(client: string, request: SampleRequest): Promise<string> {
   const params: string[] = [];
   if (request.pathParams.length > 0) params.push(`path: ${literal(Object.fromEntries(request.pathParams))}`);
   if (request.query.length > 0) params.push(`query: ${literal(Object.fromEntries(request.query))}`);
@@ -16,11 +11,22 @@ export async function typescriptCall(service: string, request: SampleRequest): P
   const init: string[] = [];
   if (params.length > 0) init.push(`params: { ${params.join(", ")} }`);
   if (request.body !== undefined) init.push(`body: ${literal(request.body)}`);
+  // openapi-fetch sends JSON unless told otherwise.
+  if (request.form) {
+    init.push("bodySerializer: (form) => new URLSearchParams(form)");
+    init.push('headers: { "Content-Type": "application/x-www-form-urlencoded" }');
+  }
   const args = [JSON.stringify(request.path), ...(init.length > 0 ? [`{ ${init.join(", ")} }`] : [])];
+  const call = `await ${client}.${request.method.toUpperCase()}(${args.join(", ")});\n`;
+  // `error` is typed from the declared error bodies; without any (HEAD) it is never, so not shown.
+  const failure = {
+    flat: "if (error) throw new Error(`${error.class}: ${error.details}`);\n",
+    other: "if (error) throw new Error(JSON.stringify(error));\n",
+  };
   const code =
-    `const { data, error } = await cp.${service}.${request.method.toUpperCase()}(${args.join(", ")});\n` +
-    "if (error) throw new Error(`${error.class}: ${error.details}`);\n" +
-    "console.log(data);\n";
+    request.errorBody === "none"
+      ? `const { response } = ${call}console.log(response.status);\n`
+      : `const { data, error } = ${call}${failure[request.errorBody]}console.log(data);\n`;
   return format(code, { parser: "typescript", printWidth: 60, trailingComma: "all" });
 }
 
