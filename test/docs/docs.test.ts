@@ -246,15 +246,17 @@ describe("docs in headless Chromium, offline", () => {
             .filter({ hasText: exact })
             .first()
             .waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
-          const call = `await cp.${api.name}.${operation.method.toUpperCase()}(`;
+          const call = `await ${api.sample.expression}.${operation.method.toUpperCase()}(`;
           const sample = (text: string) => page.locator("pre").filter({ hasText: text }).first();
           await sample(call).waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
           await screenshot(page, api.name);
           // The other languages are one click away in the sample's language menu.
-          for (const [label, text] of [
-            ["CLI", "cloudpods "],
-            ["curl", "X-Auth-Token: $OS_AUTH_TOKEN"],
-          ] as const) {
+          // The CLI covers the Cloudpods services only; curl is shown for every API.
+          const others: [label: string, text: string][] = [
+            ["curl", operation.method === "get" ? 'curl "' : `curl -X ${operation.method.toUpperCase()}`],
+          ];
+          if (api.sample.cli) others.unshift(["CLI", "cloudpods "]);
+          for (const [label, text] of others) {
             await page
               .locator("button", { hasText: /^(TypeScript|CLI|curl)$/ })
               .first()

@@ -70,7 +70,8 @@ export async function buildApiPage(
 
 function describe(doc: Obj): Omit<BuiltPage, "api" | "bytes"> {
   const info = isObj(doc.info) ? doc.info : {};
-  const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+  // Plain text on the index: Markdown code spans lose their backticks.
+  const text = (v: unknown) => (typeof v === "string" ? v.trim().replace(/`([^`]*)`/g, "$1") : "");
   const firstSentence = text(info.description).split(/(?<=\.)\s/)[0] ?? "";
   const paths = isObj(doc.paths) ? Object.values(doc.paths) : [];
   const operations = paths.reduce<number>(
