@@ -23,7 +23,7 @@ export interface CommandSpec {
   shape(): OperationShape;
 }
 
-const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+const METHODS = ["get", "head", "put", "post", "delete", "patch"] as const;
 
 /** The array property named after the path's last segment in a GET's 200 body: the list envelope key. */
 function listKeyOf(doc: Json, path: string, op: Json): string | undefined {

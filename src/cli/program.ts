@@ -26,6 +26,10 @@ export interface ApiCall {
   pathArgs: string[];
   values: Map<FlagSpec, unknown>;
   body?: unknown;
+  /** `--file`: the bytes of an octet-stream body. */
+  file?: string | undefined;
+  /** `--save`: where a byte answer goes. */
+  save?: string | undefined;
   all: boolean;
   wait: boolean;
   waitTimeoutS: number;
@@ -180,6 +184,9 @@ export async function parseArgv(
       );
       sub.option("--body-file <path>", "like --body-json, read from a file (- for stdin)");
     }
+    if (shape.upload) sub.option("--file <path>", "send this file's bytes as the request body");
+    if (shape.download)
+      sub.option("--save <path>", "write the answer's bytes to this file (default: a piped stdout)");
     if (c.listKey !== undefined) sub.option("--all", "every page (follows offset or paging marker)");
     const waits = waitTarget(c) !== undefined;
     if (waits) {
@@ -201,6 +208,8 @@ export async function parseArgv(
         pathArgs: args.slice(0, shape.pathParams.length) as string[],
         values,
         body: readBody(opts),
+        file: opts.file as string | undefined,
+        save: opts.save as string | undefined,
         all: opts.all === true,
         wait: opts.wait === true,
         waitTimeoutS: Number(opts.waitTimeout ?? 600),

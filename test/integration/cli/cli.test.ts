@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -264,5 +264,43 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
     expect(c.stdout.split("\n")).toContain("server-list");
     const f = await cli(["__complete", "server-list", "--ord"]);
     expect(f.stdout.split("\n")).toEqual(expect.arrayContaining(["--order", "--order-by"]));
+  });
+});
+
+describe("cloudpods: the image service (bytes and header fields)", () => {
+  it("image-show reads the HEAD headers; image-create uploads --file with header flags; image-download saves", async () => {
+    const file = join(dir, "disk.qcow2");
+    writeFileSync(file, Buffer.from([0x51, 0x46, 0x49, 0xfb, 0, 1, 2, 3]));
+    const meta = {
+      "x-image-meta-id": "img1",
+      "x-image-meta-name": "cirros",
+      "x-image-meta-status": "active",
+    };
+    server.script({
+      "POST /v3/auth/tokens": loginRoute(server),
+      "HEAD /img/v1/images/img1": ({ res }) => res.writeHead(200, { ...meta, "content-length": "0" }).end(),
+      "POST /img/v1/images": json(200, { image: { id: "img2", name: "up", status: "active" } }),
+      "GET /img/v1/images/img1": ({ res }) =>
+        res
+          .writeHead(200, { "content-type": "application/octet-stream", "content-length": "3" })
+          .end(Buffer.from("abc")),
+    });
+    const show = await cli(["image-show", "img1", "-o", "json"], env);
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toEqual({ id: "img1", name: "cirros", status: "active" });
+
+    const up = await cli(["image-create", "--name", "up", "--disk-format", "qcow2", "--file", file], env);
+    expect(up.code).toBe(0);
+    const sent = server.requests.find((r) => r.method === "POST" && r.path === "/img/v1/images");
+    expect(sent?.headers["x-image-meta-name"]).toBe("up");
+    expect(sent?.headers["content-type"]).toBe("application/octet-stream");
+    expect([...(sent?.body ?? [])]).toEqual([0x51, 0x46, 0x49, 0xfb, 0, 1, 2, 3]);
+
+    const saved = join(dir, "out.bin");
+    const down = await cli(["image-download", "img1", "--save", saved], env);
+    expect(down.code).toBe(0);
+    expect(readFileSync(saved, "utf8")).toBe("abc");
+    const piped = await cli(["image-download", "img1"], env);
+    expect(piped.stdout).toBe("abc");
   });
 });

@@ -39,18 +39,16 @@ export function cli(
   });
 }
 
-/** A fake Cloudpods whose catalog holds compute_v2 and identity, both served by itself. */
-export async function startCloud(): Promise<FaultServer> {
-  const server = await startFaultServer();
-  return server;
-}
+export const startCloud = (): Promise<FaultServer> => startFaultServer();
 
+/** A login whose catalog holds compute_v2, identity and image, all served by the fake itself. */
 export function loginRoute(server: FaultServer) {
   return login({
     fixture: {
       catalog: [
         service("compute_v2", { public: server.origin }),
         service("identity", { public: server.authUrl }),
+        service("image", { public: `${server.origin}/img/v1` }),
       ],
     },
   });
