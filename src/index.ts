@@ -3,6 +3,15 @@
 export { createCloudpods } from "./client.js";
 export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
 export { fromEnv } from "./config.js";
+export {
+  createImage,
+  getImage,
+  imageMetaHeaders,
+  parseImageMeta,
+  updateImage,
+  uploadImage,
+} from "./image.js";
+export type { ImageBody, ImageCreateInput, ImageDetails, ImageResult, ImageUpdateInput } from "./image.js";
 export type { EnvOptions } from "./config.js";
 export { KeystoneAuth } from "./auth/keystone.js";
 export type { Credentials, DomainScope, KeystoneAuthOptions, ProjectScope } from "./auth/keystone.js";
@@ -37,3 +46,9 @@ export type {
   CreatedAccessKey,
   ListAccessKeysOptions,
 } from "./access-keys.js";
+export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
+export type { WaitErrorInit } from "./wait-errors.js";
+export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
+export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
+export type { CachedToken, TokenCache } from "./auth/cache-types.js";
+export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
