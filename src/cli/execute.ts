@@ -90,6 +90,8 @@ export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat
   }
 
   const req = buildRequest(cmd.method, parts);
+  // The transport refuses a non-JSON 2xx unless bytes were asked for.
+  if (cmd.shape().download) req.headers.set("Accept", "application/octet-stream");
   const res = await send(req.clone());
   if (res.ok && cmd.shape().download) {
     await saveBytes(res, call.save, io);
@@ -118,20 +120,19 @@ export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat
     if (id !== undefined) {
       const collection = cmd.path.split("/")[1] ?? "";
       const showPath = `/${collection}/${encodeURIComponent(id)}`;
-      const probe = async () => {
-        const r = await send(
-          buildRequest("GET", { path: showPath, query: {}, headers: {}, body: undefined }),
-        );
+      const poll = async (signal: AbortSignal) => {
+        const get = buildRequest("GET", { path: showPath, query: {}, headers: {}, body: undefined });
+        const r = await send(new Request(get, { signal }));
         const { data: d, text: t } = await readJson(r);
-        if (!r.ok && r.status !== 404) throw await httpError(req, r, t, cp);
-        return { status: r.status, data: d };
+        return r.ok ? { data: d, response: r } : { error: t, response: r };
       };
-      const final = await waitFor(target, probe, {
+      const final = await waitFor(target, poll, {
         label: `${cmd.name.slice(0, cmd.name.lastIndexOf("-"))} ${id}`,
         timeoutMs: call.waitTimeoutS * 1000,
         intervalMs: io.waitIntervalMs,
         tty: io.stderrTty,
         write: io.writeErr,
+        secrets: () => cp.auth.secrets(),
       });
       if (final !== undefined) shown = unwrap(final);
     }

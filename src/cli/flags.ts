@@ -55,6 +55,8 @@ export const RESERVED = new Set([
   "rc",
   "insecure",
   "timeout",
+  "token-cache",
+  "no-token-cache",
   "os-auth-url",
   "os-username",
   "os-password",

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   rc?: string | undefined;
   insecure?: boolean | undefined;
   timeout?: number | undefined;
+  /** `--no-token-cache` turns it off. */
+  tokenCache: boolean;
   /** `--os-auth-url` etc. as the OS_* variables they stand for. */
   env: Record<string, string>;
 }
@@ -143,7 +145,8 @@ export async function parseArgv(
       "read OS_* variables from an openrc file (flags win over it, it wins over the env)",
     )
     .option("--insecure", "do not verify TLS certificates (YUNION_INSECURE)")
-    .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+    .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number))
+    .option("--no-token-cache", "log in afresh instead of reusing the cached token (~/.cache/cloudpods-sdk)");
   for (const [flag, , what] of OS_FLAGS) program.option(`--${flag} <value>`, what);
 
   const wanted = requestedName(argv);
@@ -161,6 +164,7 @@ export async function parseArgv(
       rc: g.rc as string | undefined,
       insecure: g.insecure as boolean | undefined,
       timeout: g.timeout as number | undefined,
+      tokenCache: g.tokenCache !== false,
       env,
     };
   };

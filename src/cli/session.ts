@@ -2,6 +2,7 @@
 // overridden by --os-* flags, read by the library's fromEnv; debug lines go to stderr.
 
 import { readFileSync } from "node:fs";
+import { fileTokenCache } from "../auth/token-cache.js";
 import { createCloudpods, type Cloudpods, type CloudpodsOptions } from "../client.js";
 import { fromEnv } from "../config.js";
 import { usageError } from "./usage.js";
@@ -46,6 +47,8 @@ export function openClient(
   const o = fromEnv(effectiveEnv(g, env));
   return createCloudpods({
     ...o,
+    // On by default, as climc's YUNION_USE_CACHED_TOKEN: a second command does not log in again.
+    ...(g.tokenCache ? { tokenCache: fileTokenCache() } : {}),
     ...(g.insecure ? { insecure: true } : {}),
     ...(g.timeout !== undefined ? { timeoutMs: g.timeout * 1000 } : {}),
     ...(g.debug ? { onDebug: (line: string) => writeErr(`${line}\n`) } : {}),

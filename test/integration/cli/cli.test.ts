@@ -47,7 +47,7 @@ const bodyOf = (method: string, path: string): unknown => {
   return r ? JSON.parse(r.body.toString("utf8")) : undefined;
 };
 
-describe("cloudpods: commands from the specs", () => {
+describe("cloudpods: commands from the specs", { timeout: 120_000 }, () => {
   it("server-list prints a table, sends repeated query keys", async () => {
     const r = await cli(["server-list", "--status", "running", "--status", "ready", "--limit", "10"], env);
     expect(r.stderr).toBe("");
@@ -136,7 +136,7 @@ describe("cloudpods: commands from the specs", () => {
   });
 });
 
-describe("cloudpods: errors and exit codes", () => {
+describe("cloudpods: errors and exit codes", { timeout: 120_000 }, () => {
   it("an unknown id exits 1 with class, details and request id, and no stack", async () => {
     const r = await cli(["server-show", "nope"], env);
     expect(r.code).toBe(1);
@@ -181,7 +181,7 @@ describe("cloudpods: errors and exit codes", () => {
   });
 });
 
-describe("cloudpods: auth, wait, access keys, help, completion", () => {
+describe("cloudpods: auth, wait, access keys, help, completion", { timeout: 120_000 }, () => {
   it("--rc reads an openrc file and --os-* flags win over it", async () => {
     const rc = join(dir, "openrc");
     writeFileSync(
@@ -194,6 +194,23 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
       auth: { identity: { password: { user: { name: string } } } };
     };
     expect(loginBody.auth.identity.password.user.name).toBe("sysadmin");
+  });
+
+  it("caches the token across commands: the second one does not log in", async () => {
+    const cache = join(dir, "cache");
+    const first = await cli(["server-show", "a1", "-o", "json"], { ...env, XDG_CACHE_HOME: cache });
+    expect(first.code).toBe(0);
+    const second = await cli(["--debug", "server-show", "a1", "-o", "json"], {
+      ...env,
+      XDG_CACHE_HOME: cache,
+    });
+    expect(second.code).toBe(0);
+    expect(server.count("POST", "/v3/auth/tokens")).toBe(1);
+    expect(server.count("GET", "/servers/a1")).toBe(2);
+    expect(second.stderr).not.toContain("curl -v -X POST");
+    const fresh = await cli(["--no-token-cache", "server-show", "a1"], { ...env, XDG_CACHE_HOME: cache });
+    expect(fresh.code).toBe(0);
+    expect(server.count("POST", "/v3/auth/tokens")).toBe(2);
   });
 
   it("--wait polls until the steady status, one plain line per status off a TTY", async () => {
@@ -230,7 +247,7 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
     expect(d.stderr).toContain("server a1: deleted");
     const s = await cli(["server-stop", "b2", "--wait"], { ...env, CLOUDPODS_WAIT_INTERVAL_MS: "5" });
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain("status stop_fail");
+    expect(s.stderr).toContain('server b2: status "stop_fail"');
   });
 
   it("credential-create-aksk prints the key and the secret it registered", async () => {
@@ -267,7 +284,7 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
   });
 });
 
-describe("cloudpods: the image service (bytes and header fields)", () => {
+describe("cloudpods: the image service (bytes and header fields)", { timeout: 120_000 }, () => {
   it("image-show reads the HEAD headers; image-create uploads --file with header flags; image-download saves", async () => {
     const file = join(dir, "disk.qcow2");
     writeFileSync(file, Buffer.from([0x51, 0x46, 0x49, 0xfb, 0, 1, 2, 3]));
