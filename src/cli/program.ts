@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import type { CommandSpec } from "./commands.js";
 import type { FlagSpec } from "./flags.js";
+import { SDK_VERSION } from "../transport.js";
 import { optionsFor } from "./options.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 import { usageError } from "./usage.js";
@@ -125,6 +126,7 @@ export async function parseArgv(
 ): Promise<Invocation> {
   const program = new Command("cloudpods")
     .description("The Cloudpods API from the command line: every spec operation, climc-style names.")
+    .version(SDK_VERSION, "--version")
     .exitOverride()
     .configureOutput({
       writeOut: io.writeOut,
@@ -169,7 +171,9 @@ export async function parseArgv(
     };
   };
 
-  for (const c of commands) {
+  // A known command is registered alone (start-up time); otherwise all are, for help and "did you mean".
+  const known = commands.find((c) => c.name === wanted);
+  for (const c of known ? [known] : commands) {
     const sub = program.command(c.name).summary(c.summary);
     if (c.name !== wanted) continue;
     sub.description(helpText(c));
