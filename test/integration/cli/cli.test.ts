@@ -49,13 +49,16 @@ const bodyOf = (method: string, path: string): unknown => {
 
 describe("cloudpods: commands from the specs", { timeout: 120_000 }, () => {
   it("server-list prints a table, sends repeated query keys", async () => {
-    const r = await cli(["server-list", "--status", "running", "--status", "ready", "--limit", "10"], env);
+    const r = await cli(
+      ["server-list", "--status", "running", "--status", "ready", "--limit", "10", "--details", "false"],
+      env,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/id\s*│\s*name\s*│\s*status/);
     expect(r.stdout).toContain("vm2");
     expect(r.stdout).toContain("***  Total: 2  ***");
-    expect(urls[0]).toBe("/servers?limit=10&status=running&status=ready");
+    expect(urls[0]).toBe("/servers?limit=10&details=false&status=running&status=ready");
   });
 
   it("server-show <id> prints the unwrapped object as json, yaml and kv", async () => {
