@@ -88,7 +88,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   }
 
   async function send(req: Request, service: string): Promise<Response> {
-    let access = await auth.getAccess();
+    let access = await untilAborted(auth.getAccess(), req.signal);
     // Buffered before the first send so the 401 retry and transport retries replay the same bytes.
     const body = req.body && new Uint8Array(await req.arrayBuffer());
     const canRetry = retryable.has(req.method);
@@ -109,7 +109,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
         reauthenticated = true;
         await discard(res);
         const failed = access;
-        access = await auth.getAccess();
+        access = await untilAborted(auth.getAccess(), req.signal);
         if (access === failed && typeof access === "object" && access) rechecked.add(access);
         continue;
       }
@@ -131,4 +131,18 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
     },
     baseUrl: async (service) => base(await auth.getAccess(), service),
   };
+}
+
+/**
+ * `p`, or the signal's reason as soon as it aborts: a caller must not wait for a login shared with others,
+ * which goes on for them.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
 }
