@@ -6,6 +6,7 @@
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
 import { invalidConfig } from "./errors.js";
+import { bodyBytes, signalOf } from "./request.js";
 import { discard, isConnectionError, type Transport } from "./transport.js";
 
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
@@ -88,9 +89,11 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   }
 
   async function send(req: Request, service: string): Promise<Response> {
-    let access = await untilAborted(auth.getAccess(), req.signal);
+    // Only a caller's own signal can abort (the light Request makes none otherwise): no race on the hot path.
+    const signal = signalOf(req);
+    let access = await untilAborted(auth.getAccess(), signal);
     // Buffered before the first send so the 401 retry and transport retries replay the same bytes.
-    const body = req.body && new Uint8Array(await req.arrayBuffer());
+    const body = await bodyBytes(req);
     const canRetry = retryable.has(req.method);
     let reauthenticated = false;
     for (let attempt = 0, sent = 0; ; sent++) {
@@ -109,7 +112,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
         reauthenticated = true;
         await discard(res);
         const failed = access;
-        access = await untilAborted(auth.getAccess(), req.signal);
+        access = await untilAborted(auth.getAccess(), signal);
         if (access === failed && typeof access === "object" && access) rechecked.add(access);
         continue;
       }
@@ -137,7 +140,8 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
  * `p`, or the signal's reason as soon as it aborts: a caller must not wait for a login shared with others,
  * which goes on for them.
  */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {

@@ -4,6 +4,7 @@
 
 import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
 import type * as DebugModule from "./debug.js";
+import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
 
 /** Kept equal to package.json's version by a unit test. */
@@ -75,10 +76,10 @@ function afterBody(res: Response, after: () => void): void {
  * type: the TimeoutError, the caller's abort reason, a ConnectionError. Other content types are refused
  * before openapi-fetch sees them.
  */
-function typedJson(res: Response, method: string, url: string, signal: AbortSignal): void {
+function typedJson(res: Response, method: string, url: string, signal: AbortSignal | undefined): void {
   const fail = (cause: unknown): never => {
     if (CloudpodsError.isInstance(cause)) throw cause;
-    if (signal.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason;
     // The SyntaxError quotes the body: it is not kept as the cause.
     if (cause instanceof SyntaxError) invalidResponse(res, method, url);
     throw connectionError(method, url, cause);
@@ -134,7 +135,8 @@ export function createTransport({
   const direct = base === PLATFORM_FETCH || base === globalThis.fetch;
 
   return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
-    const { method, headers, signal } = req;
+    const { method, headers } = req;
+    const signal = signalOf(req);
     headers.set("User-Agent", userAgent);
     if (lang) headers.set("X-Yunion-Lang", lang);
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
@@ -149,10 +151,10 @@ export function createTransport({
     let done: (() => void) | undefined;
     if (native) res = await base(req, { url, body, timeoutMs: ms, maxResponseBytes });
     else {
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       const ctrl = new AbortController();
-      const onAbort = () => ctrl.abort(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const onAbort = () => ctrl.abort(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
       const init = { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" as const };
       // The platform fetch takes (url, init): no second Request object on the hot path.
       const request = direct ? undefined : new Request(url, init);
@@ -171,7 +173,7 @@ export function createTransport({
       // its request alive for timeoutMs.
       done = () => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
       };
       try {
         res = await (request ? (base as FetchFn)(request) : globalThis.fetch(url, init));
