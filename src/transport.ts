@@ -2,7 +2,14 @@
 // X-Yunion-Lang, a per-request timeout, redirects turned into errors (mcclient never follows them, and a
 // token must never follow a Location elsewhere), network failures typed, and the debug hook.
 
-import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
+import {
+  CloudpodsError,
+  HttpError,
+  TimeoutError,
+  errorResponse,
+  responseInit,
+  stripQuery,
+} from "./errors.js";
 import type * as DebugModule from "./debug.js";
 import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
@@ -174,7 +181,7 @@ export function createTransport({
         location: res.headers.get("location") ?? undefined,
       });
     }
-    if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
+    if (status > 399) return errorResponse(res, secrets?.());
     if (status > 199 && status < 300) {
       const type = res.headers.get("content-type");
       if (type && !/json/i.test(type) && res.body && res.headers.get("content-length") !== "0") {

@@ -4,12 +4,26 @@
 // login POST is never retried here. authUrl is not validated here (fromEnv does; `new Request` throws on
 // garbage) to keep the browser bundle small.
 
-import { AuthenticationError, CloudpodsError, HttpError, invalidConfig, responseInit } from "../errors.js";
+import {
+  AuthenticationError,
+  CloudpodsError,
+  HttpError,
+  errorFields,
+  invalidConfig,
+  responseInit,
+} from "../errors.js";
 import { normalizeAuthUrl } from "../catalog.js";
-import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
 import type { AccessInfo, AuthPlugin, AuthorizeContext } from "./types.js";
+import type { AkskInput } from "./aksk.js";
+
+/**
+ * The exact JSON body POSTed to {authUrl}/auth/tokens for an AK/SK login (see aksk.ts). The signer is the one
+ * lazy chunk worth its indirection (over 1 kB a page without AK/SK never loads).
+ */
+export const akskAuthBody = async (input: AkskInput): Promise<string> =>
+  (await import("./aksk.js")).akskAuthBody(input);
 
 export type Credentials =
   /** `domain` is the user's domain NAME (what climc sends); without it Cloudpods searches every domain. */
@@ -156,7 +170,6 @@ export class KeystoneAuth implements AuthPlugin {
     );
     const text = await res.text();
     if (!res.ok) {
-      const { errorFields } = await import("../errorbody.js");
       const init = { ...errorFields(res, text, this.secrets()), method: "POST", url };
       if (res.status < 400 || res.status > 499) throw new HttpError(init);
       this.#failedUntil = this.#now() + (o.authFailureCooldownMs ?? 30_000);
