@@ -3,7 +3,8 @@
 // incremental paging, `{"<plural>": [...], "next_marker"}` and no total. An empty list ends the walk
 // (`{"servers":[]}` carries no total at all).
 
-import { CloudpodsError, HttpError, errorFields } from "./errors.js";
+import { errorFields } from "./errorbody.js";
+import { CloudpodsError, HttpError } from "./errors.js";
 
 /** What an openapi-fetch GET resolves to. */
 export interface PageResult {

@@ -226,3 +226,4 @@ function mapError(e: unknown, req: Request, url: string, timeoutMs: number): unk
     return new TimeoutError(req.method, url, timeoutMs, e);
   return connectionError(req.method, url, e);
 }
+export { defaultTokenCacheDir, fileTokenCache } from "./auth/token-cache.js";

@@ -2,14 +2,8 @@
 // X-Yunion-Lang, a per-request timeout, redirects turned into errors (mcclient never follows them, and a
 // token must never follow a Location elsewhere), network failures typed, and the debug hook.
 
-import {
-  CloudpodsError,
-  HttpError,
-  TimeoutError,
-  errorResponse,
-  responseInit,
-  stripQuery,
-} from "./errors.js";
+import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
+import { errorResponse } from "./errorbody.js";
 import type * as DebugModule from "./debug.js";
 import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
@@ -72,22 +66,44 @@ function afterBody(res: Response, after: () => void): void {
 /**
  * openapi-fetch parses a 2xx body with `response.json()` (with Content-Length) or `JSON.parse` of its text
  * (without); a JSON-typed body that is not JSON (a truncated answer) becomes an HttpError with the status and
- * request id instead of a bare SyntaxError. Other content types are refused before openapi-fetch sees them.
+ * request id instead of a bare SyntaxError quoting the body. A failure while the body is read keeps its own
+ * type: the TimeoutError, the caller's abort reason, a ConnectionError. Other content types are refused
+ * before openapi-fetch sees them.
  */
-function typedJson(res: Response, method: string, url: string): void {
+function typedJson(res: Response, method: string, url: string, signal: AbortSignal | undefined): void {
+  const fail = (cause: unknown): never => {
+    if (CloudpodsError.isInstance(cause)) throw cause;
+    if (signal?.aborted) throw signal.reason;
+    // The SyntaxError quotes the body: it is not kept as the cause.
+    if (cause instanceof SyntaxError) invalidResponse(res, method, url);
+    throw connectionError(method, url, cause);
+  };
   const json = res.json;
-  res.json = () => json.call(res).catch((cause: unknown) => invalidResponse(res, method, url, cause));
+  res.json = () => json.call(res).catch(fail);
+  if (res.headers.has("content-length")) return;
+  // Without a length openapi-fetch parses text() itself; the check parses once more, on such bodies only.
+  const text = res.text;
+  res.text = () =>
+    text.call(res).then((t) => {
+      if (t !== "") {
+        try {
+          JSON.parse(t);
+        } catch (e) {
+          fail(e);
+        }
+      }
+      return t;
+    }, fail);
 }
 
 /** The error for a 2xx body that is not JSON; it never quotes the body (a portal page may echo input). */
-function invalidResponse(res: Response, method: string, url: string, cause?: unknown): never {
+function invalidResponse(res: Response, method: string, url: string): never {
   throw new HttpError({
     ...responseInit(res),
     method,
     url,
     class: "InvalidResponse",
     details: "the response body is not JSON",
-    cause,
   });
 }
 
@@ -178,7 +194,7 @@ export function createTransport({
         method,
         url,
         class: "redirect",
-        location: res.headers.get("location") ?? undefined,
+        location: safeLocation(res.headers.get("location")),
       });
     }
     if (status > 399) return errorResponse(res, secrets?.());
@@ -189,10 +205,15 @@ export function createTransport({
         done?.();
         invalidResponse(res, method, url);
       }
-      typedJson(res, method, url);
+      if (!type || /json/i.test(type)) typedJson(res, method, url, signal);
     }
     return res;
   };
+}
+
+/** A Location without userinfo, query or fragment: a redirect may carry a token or a one-time code there. */
+function safeLocation(location: string | null): string | undefined {
+  return location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 
 /** A failure below HTTP: refused, reset, DNS, TLS. The system error code, if any, is named. */
