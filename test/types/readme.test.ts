@@ -21,7 +21,9 @@ it("README code blocks compile", async () => {
       const file = path.join(scratch, `block${i}.ts`);
       // The package imports itself by name; point that at the sources.
       const src = JSON.stringify(path.join(root, "src/index.js"));
-      await writeFile(file, `${code.replaceAll(`"cloudpods-sdk"`, src)}\nexport {};\n`);
+      const sandbox = JSON.stringify(path.join(root, "src/sandbox/index.js"));
+      const code2 = code.replaceAll(`"cloudpods-sdk/sandbox"`, sandbox).replaceAll(`"cloudpods-sdk"`, src);
+      await writeFile(file, `${code2}\nexport {};\n`);
       return file;
     }),
   );
