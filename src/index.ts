@@ -3,6 +3,15 @@
 export { createCloudpods } from "./client.js";
 export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
 export { fromEnv } from "./config.js";
+export {
+  createImage,
+  getImage,
+  imageMetaHeaders,
+  parseImageMeta,
+  updateImage,
+  uploadImage,
+} from "./image.js";
+export type { ImageBody, ImageCreateInput, ImageDetails, ImageResult, ImageUpdateInput } from "./image.js";
 export type { EnvOptions } from "./config.js";
 export { KeystoneAuth } from "./auth/keystone.js";
 export type { Credentials, DomainScope, KeystoneAuthOptions, ProjectScope } from "./auth/keystone.js";
@@ -37,3 +46,18 @@ export type {
   CreatedAccessKey,
   ListAccessKeysOptions,
 } from "./access-keys.js";
+export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
+export type { WaitErrorInit } from "./wait-errors.js";
+export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
+export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
+export type { CachedToken, TokenCache } from "./auth/cache-types.js";
+export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
+export { createTypedClient } from "./typed-client.js";
+export type { TypedClient, TypedClientOptions } from "./typed-client.js";
+export type { AuthEnv, AuthorizeContext } from "./auth/types.js";
+export { KubeSphereAuth, kubeSphereCluster } from "./gateways/kubesphere.js";
+export type { KubeSphereApi, KubeSphereAuthOptions, KubeSphereToken } from "./gateways/kubesphere.js";
+export { AliyunApiGatewayAuth, ApiGatewayError } from "./gateways/aliyun.js";
+export type { AliyunApiGatewayAuthOptions, AliyunEndpoint } from "./gateways/aliyun.js";
+export { signAliyunRequest } from "./gateways/aliyun-sign.js";
+export type { AliyunSignInput, AliyunSignature, AliyunSignatureMethod } from "./gateways/aliyun-sign.js";

@@ -14,7 +14,7 @@ export interface ApiResult {
 /** True when openapi-fetch reported an error or the status is not 2xx. */
 export const failed = (r: ApiResult): boolean => r.error !== undefined || !r.response.ok;
 
-/** `secrets` are scrubbed from the server's text: Cloudpods echoes request input in `details`. */
+/** `method` may be "" when unknown. `secrets` are scrubbed from the server's text: Cloudpods echoes request input in `details`. */
 export function resultError(
   method: string,
   label: string,
@@ -23,5 +23,8 @@ export function resultError(
 ): HttpError {
   const { error, response } = r;
   const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-  return new HttpError({ ...errorFields(response, text, secrets), method, url: response.url || label });
+  const e = new HttpError({ ...errorFields(response, text, secrets), method, url: response.url || label });
+  // A result alone does not say its method (batch items): the message then starts at the URL.
+  if (!method) e.message = e.message.trimStart();
+  return e;
 }
