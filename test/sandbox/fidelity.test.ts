@@ -38,7 +38,6 @@ const DEVIATIONS: Record<string, { status: number; class?: string; why: string }
   "identity-016": { status: 404, class: "ResourceNotFoundError", why: SEEDED },
   "quick2-006": { status: 409, class: "DuplicateNameError", why: SEEDED },
   "policy2-002": { status: 409, class: "DuplicateNameError", why: SEEDED },
-  "policy2-003": { status: 404, class: "NotFoundError", why: "bind-role is not in specs/identity.yaml" },
   "identity-061": { status: 200, why: "the recorded keystone had no `member` role; the sandbox seeds one" },
   "identity-064": { status: 200, why: "the recorded keystone had no `member` role; the sandbox seeds one" },
   "identity-062": { status: 200, why: "3.10 lacks users/{id}/disable; the sandbox serves it as 3.11 does" },
