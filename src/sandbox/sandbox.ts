@@ -21,6 +21,7 @@ import { imageHandlers } from "./image/handlers.js";
 import { crudHandlers, type Resource } from "./crud.js";
 import type { Ctx, OpHandler } from "./router.js";
 import { inputError } from "./errors.js";
+import { invalidConfig } from "../errors.js";
 
 export interface SandboxOptions {
   /** Port of the identity (auth URL) listener; default 0 (ephemeral). The other listeners are ephemeral. */
@@ -68,7 +69,7 @@ const REGIONS = ["region0", "region1"];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const stepMs = options.statusDelayMs ?? 300;
-  if (!(stepMs >= 0)) throw new RangeError("statusDelayMs must be >= 0");
+  if (!(stepMs >= 0)) throw invalidConfig("statusDelayMs must be >= 0");
   const clock = new Scheduler(stepMs);
   const now = (): number => clock.now();
   const faults = new FaultTable();

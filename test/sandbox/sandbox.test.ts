@@ -276,6 +276,16 @@ describe("faults, gateway, close", () => {
     expect((await c.compute.GET("/zones")).response.status).toBe(200);
   });
 
+  it("refuses bad fault and clock options with an InvalidConfig error", async () => {
+    expect(() => sb.faults.failNext({ path: "/servers", status: 200 })).toThrow(
+      expect.objectContaining({ code: "InvalidConfig", message: expect.stringContaining("status") }),
+    );
+    expect(() => sb.faults.resetNext({ path: "/servers", times: 0 })).toThrow(
+      expect.objectContaining({ code: "InvalidConfig" }),
+    );
+    await expect(startSandbox({ statusDelayMs: -1 })).rejects.toMatchObject({ code: "InvalidConfig" });
+  });
+
   it("serves login, compute and identity through the API gateway", async () => {
     const c = client({ authUrl: sb.gatewayAuthUrl });
     expect((await c.compute.GET("/servers")).response.status).toBe(200);
