@@ -10,6 +10,8 @@ export default tseslint.config(
       "generated/",
       "test-results/",
       "test/fixtures/",
+      // Consumer projects of the packed tarball (a CommonJS one among them), checked by test/package.
+      "test/package/consumers/",
       ".tmp/",
     ],
   },

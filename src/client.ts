@@ -5,7 +5,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
-import { gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
+import { authUrlProblem, gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
+import type { TokenCache } from "./auth/cache-types.js";
 import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
@@ -14,6 +15,9 @@ import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
 import type * as NodeTransportModule from "./transport-node.js";
+import type * as AccessKeys from "./access-keys.js";
+import type { BatchOptions, BatchResult } from "./batch.js";
+import type { WaitForDeleteOptions, WaitOptions } from "./wait.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
 import type { paths as ImagePaths, ListItems as ImageItems } from "../generated/image.js";
@@ -62,10 +66,25 @@ export interface CloudpodsOptions {
   /** Test hooks for the retry backoff. */
   random?: (() => number) | undefined;
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Keeps the token across processes: `fileTokenCache()` from `cloudpods-sdk/node`. Keystone login only. */
+  tokenCache?: TokenCache | undefined;
 }
 
 type GetOp<Paths, P extends keyof Paths> = Paths[P] extends { get: infer Op } ? Op : never;
 type Params<Op> = Op extends { parameters: infer X } ? X : never;
+/** The paths that have a GET. */
+type GetPath<Paths> = { [K in keyof Paths]: Paths[K] extends { get: object } ? K : never }[keyof Paths];
+type OkJson<Op> = Op extends { responses: { 200: { content: { "application/json": infer J } } } }
+  ? J
+  : unknown;
+/** A single-resource answer without its envelope: `{ server: ServerDetails }` → ServerDetails. */
+export type Unwrapped<J> = J extends Record<string, infer V> ? NonNullable<V> : J;
+/** What `waitFor(path, ...)` resolves with. */
+export type ResourceOf<Paths, P extends keyof Paths> = Unwrapped<OkJson<GetOp<Paths, P>>>;
+
+export interface WaitInit<Op> {
+  params: Params<Op>;
+}
 
 export interface PaginateInit<Op> {
   query?: Params<Op> extends { query?: infer Q } ? Q : never;
@@ -82,6 +101,18 @@ export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
     path: P,
     init?: PaginateInit<GetOp<Paths, P>>,
   ): AsyncGenerator<Items[P], void, undefined>;
+  /** Polls a GET until `until` holds; see wait.ts for the defaults, errors and backoff. */
+  waitFor<P extends GetPath<Paths>>(
+    path: P,
+    init: WaitInit<GetOp<Paths, P>>,
+    options: WaitOptions<ResourceOf<Paths, P>>,
+  ): Promise<ResourceOf<Paths, P>>;
+  /** Polls a GET until it answers 404 (or `pending_deleted`, when asked). */
+  waitForDelete<P extends GetPath<Paths>>(
+    path: P,
+    init: WaitInit<GetOp<Paths, P>>,
+    options?: WaitForDeleteOptions<ResourceOf<Paths, P>>,
+  ): Promise<void>;
 };
 
 export interface Cloudpods {
@@ -90,15 +121,33 @@ export interface Cloudpods {
   /** The image service (glance); its create/update/get need headers: see src/image.ts. */
   image: ServiceClient<ImagePaths, ImageItems>;
   auth: AuthPlugin;
+  /** The session's fetch for any catalog service type: requests built against PLACEHOLDER_BASE (the CLI). */
+  fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
   /** Releases the Node transport's sockets. */
   close(): Promise<void>;
+  /** A new AK/SK pair for the caller's user and project, as `climc credential-create-aksk`. */
+  createAccessKey(input?: AccessKeys.CreateAccessKeyInput): Promise<AccessKeys.CreatedAccessKey>;
+  /** The caller's AK/SK pairs (`climc credential-get-aksk`); secrets only with `withSecret: true`. */
+  listAccessKeys(options?: AccessKeys.ListAccessKeysOptions): Promise<AccessKeys.AccessKeyEntry[]>;
+  deleteAccessKey(accessKey: string): Promise<void>;
+  /**
+   * Runs `fn` for every item, `concurrency` at a time (default 8); an openapi-fetch result with `error`
+   * counts as failed. Resolves once every started item has settled; see batch.ts.
+   */
+  batch<T, R>(
+    items: Iterable<T>,
+    fn: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
+    options?: BatchOptions<T, R>,
+  ): Promise<BatchResult<T, R>>;
 }
 
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
+  const urlProblem = authUrlProblem(o.authUrl);
+  if (urlProblem) throw invalidConfig(`authUrl ${urlProblem}`);
   const authUrl = normalizeAuthUrl(o.authUrl);
   const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
   // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
@@ -123,7 +172,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
 
   if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
   const auth: AuthPlugin =
-    o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport });
+    o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport, onDebug });
   const session = createSession({
     ...o,
     auth,
@@ -132,6 +181,7 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
       serviceUrl(access.catalog, { ...o, serviceType, endpointType, authUrl }),
   });
 
+  const secrets = () => auth.secrets();
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
   function service<Paths extends {}, Items>(serviceType: string): ServiceClient<Paths, Items> {
     const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
@@ -148,18 +198,43 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
           { ...init, label: p, secrets: () => auth.secrets() },
         );
       },
-    });
+      async waitFor(path: string, init: { params: unknown }, options: WaitOptions<unknown>) {
+        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
+        return (await import("./wait.js")).waitFor(poll, waitLabel(path, init), options, secrets);
+      },
+      async waitForDelete(path: string, init: { params: unknown }, options?: WaitForDeleteOptions<unknown>) {
+        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
+        return (await import("./wait.js")).waitForDelete(poll, waitLabel(path, init), options, secrets);
+      },
+    }) as ServiceClient<Paths, Items>;
   }
+  const identity = service<IdentityPaths, IdentityItems>("identity");
+  // Lazy: only callers that manage access keys load that code.
+  const keys = () => import("./access-keys.js");
   return {
-    identity: service<IdentityPaths, IdentityItems>("identity"),
+    identity,
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
     image: service<ImagePaths, ImageItems>("image"),
     auth,
+    fetchFor: (serviceType) => session.fetchFor(serviceType),
     catalog: async () => (await auth.getAccess()).catalog,
     close: async () => {
       await (base as { close?: () => Promise<void> } | undefined)?.close?.();
     },
+    createAccessKey: async (input) => (await keys()).createAccessKey(identity, secrets, input),
+    listAccessKeys: async (options) => (await keys()).listAccessKeys(identity, secrets, options),
+    deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),
+    batch: async (items, fn, options) => (await import("./batch.js")).batch(items, fn, options, secrets),
   };
+}
+
+/** `/servers/{id}` with its path parameters filled in, for error messages. */
+function waitLabel(path: string, init: { params: unknown }): string {
+  const values = ((init?.params as { path?: Record<string, unknown> } | undefined)?.path ?? {}) as Record<
+    string,
+    unknown
+  >;
+  return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 }
 
 const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";

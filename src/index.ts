@@ -40,3 +40,15 @@ export type { RetryOptions, Session, SessionOptions } from "./session.js";
 export { createTransport, SDK_VERSION } from "./transport.js";
 export type { FetchFn, SendInit, Transport, TransportOptions } from "./transport.js";
 export type { DebugSink } from "./debug.js";
+export type {
+  AccessKeyEntry,
+  CreateAccessKeyInput,
+  CreatedAccessKey,
+  ListAccessKeysOptions,
+} from "./access-keys.js";
+export { WaitFailedError, WaitTimeoutError } from "./wait-errors.js";
+export type { WaitErrorInit } from "./wait-errors.js";
+export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wait.js";
+export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
+export type { CachedToken, TokenCache } from "./auth/cache-types.js";
+export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";

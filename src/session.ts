@@ -1,7 +1,8 @@
 // The fetch every service client uses (keystoneauth's Session, as a fetch wrapper): it points the request at
-// the service's catalog URL, adds X-Auth-Token, retries once with a fresh token on 401, and retries
-// idempotent methods on transient failures. openapi-fetch builds requests against PLACEHOLDER_BASE; the real
-// base is known only after login and is resolved once per service and token.
+// the service's base URL, lets the auth plugin authorize every attempt (a token header, or a fresh signature),
+// retries once with a fresh credential on 401 (or on a 403 that may mean a stale token, see
+// STALE_TOKEN_AGE_MS), and retries idempotent methods on transient failures. openapi-fetch builds requests
+// against PLACEHOLDER_BASE; the real base is known only after login and is resolved once per service and token.
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
 import { invalidConfig } from "./errors.js";
@@ -9,6 +10,14 @@ import { discard, isConnectionError, type Transport } from "./transport.js";
 
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
 export const PLACEHOLDER_BASE = "http://cloudpods.invalid";
+
+/**
+ * Cloudpods answers a revoked, expired or unknown token with the same 403 ForbiddenError as a real denial
+ * (a failed token check makes the caller anonymous); only the login answers 401. A 403 on a token at least
+ * this old is taken as "maybe stale": one shared re-login and one retry. A younger token's 403 is a real
+ * denial, so a denial costs at most one extra login per token, never a loop or a login per call.
+ */
+export const STALE_TOKEN_AGE_MS = 60_000;
 
 /** Answers worth another try of an idempotent request. */
 const TRANSIENT = new Set([429, 502, 503, 504]);
@@ -24,18 +33,18 @@ export interface RetryOptions {
   maxMs?: number | undefined;
 }
 
-export interface SessionOptions {
-  auth: AuthPlugin;
+export interface SessionOptions<A = AccessInfo> {
+  auth: AuthPlugin<A>;
   transport: Transport;
   /** The base URL (no trailing slash) of a service for this token; called once per service and token. */
-  resolve: (access: AccessInfo, serviceType: string) => string;
+  resolve: (access: A, serviceType: string) => string;
   /** `false` disables transport retries (the 401 retry stays). */
   retry?: RetryOptions | false | undefined;
   /** Injected for tests: [0, 1). */
   random?: (() => number) | undefined;
   /** Injected for tests; must reject when the signal aborts. */
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
-  /** Epoch ms, for Retry-After dates. */
+  /** Epoch ms, for Retry-After dates and the token age of the 403 rule. */
   now?: (() => number) | undefined;
 }
 
@@ -48,7 +57,7 @@ export interface Session {
   baseUrl(serviceType: string): Promise<string>;
 }
 
-export function createSession(o: SessionOptions): Session {
+export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   const { auth } = o;
   const {
     retries = 2,
@@ -58,9 +67,19 @@ export function createSession(o: SessionOptions): Session {
   } = o.retry === false ? { retries: 0 } : (o.retry ?? {});
   const retryable = new Set(methods.map((m) => m.toUpperCase()));
   if (retryable.has("POST")) throw invalidConfig("retry.methods must not include POST");
-  const cache = new Map<string, { access: AccessInfo; base: string }>();
+  const cache = new Map<string, { access: A; base: string }>();
+  const now = o.now ?? Date.now;
+  // Credentials a re-login handed back unchanged (a plugin that cannot refresh): their 403s are final.
+  const rechecked = new WeakSet<object>();
 
-  function base(access: AccessInfo, service: string): string {
+  /** A 401, or a 403 on a credential old enough to be stale (its age from the plugin), not re-checked yet. */
+  function credentialSuspect(res: Response, access: A): boolean {
+    if (res.status === 401) return true;
+    const at = res.status === 403 ? auth.obtainedAt?.(access) : undefined;
+    return at !== undefined && now() - at >= STALE_TOKEN_AGE_MS && !rechecked.has(access as object);
+  }
+
+  function base(access: A, service: string): string {
     const hit = cache.get(service);
     if (hit?.access === access) return hit.base;
     const b = o.resolve(access, service);
@@ -74,10 +93,10 @@ export function createSession(o: SessionOptions): Session {
     const body = req.body && new Uint8Array(await req.arrayBuffer());
     const canRetry = retryable.has(req.method);
     let reauthenticated = false;
-    for (let attempt = 0; ;) {
+    for (let attempt = 0, sent = 0; ; sent++) {
       const b = base(access, service);
       const url = req.url.startsWith(PLACEHOLDER_BASE) ? b + req.url.slice(PLACEHOLDER_BASE.length) : req.url;
-      req.headers.set("X-Auth-Token", access.token);
+      await auth.authorize(req, { access, url, body, attempt: sent });
       let res: Response | undefined;
       try {
         res = await o.transport(req, { url, body });
@@ -85,12 +104,13 @@ export function createSession(o: SessionOptions): Session {
         // Timeouts are not retried: the caller's time budget is spent.
         if (!canRetry || attempt >= retries || !isConnectionError(e)) throw e;
       }
-      if (res?.status === 401 && !reauthenticated) {
+      // The plugin ignores a token it has already replaced: requests failing together share one login.
+      if (res && !reauthenticated && credentialSuspect(res, access) && auth.invalidate(access) !== false) {
         reauthenticated = true;
         await discard(res);
-        // The plugin ignores a token it has already replaced: requests failing together share one login.
-        auth.invalidate(access);
+        const failed = access;
         access = await auth.getAccess();
+        if (access === failed && typeof access === "object" && access) rechecked.add(access);
         continue;
       }
       if (res && !(canRetry && attempt < retries && TRANSIENT.has(res.status))) return res;
@@ -105,7 +125,10 @@ export function createSession(o: SessionOptions): Session {
   }
 
   return {
-    fetchFor: (service) => (req) => send(req, service),
+    fetchFor: (service) => async (req) => {
+      const res = await send(req, service);
+      return auth.checkResponse ? auth.checkResponse(res, req) : res;
+    },
     baseUrl: async (service) => base(await auth.getAccess(), service),
   };
 }

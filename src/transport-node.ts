@@ -61,6 +61,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       },
     });
   const defaultTimeout = options.timeoutMs ?? 30_000;
+  // Bodies handed out and not yet consumed: close() destroys them, so it never waits for a body nobody reads.
+  const live = new Set<(destroy?: boolean) => void>();
 
   const send = async (req: Request, init?: SendInit): Promise<Response> => {
     const url = init?.url ?? req.url;
@@ -99,16 +101,28 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     // A small body of known length is read whole: a Response over bytes costs about a third less than one
     // over a stream. Larger or chunked bodies stream (Response accepts an async iterable in Node).
     // Whole-exchange bound: undici's timeouts only bound each gap, so the body gets what is left of
-    // timeoutMs after the headers; one timer (cheaper than a signal), cleared once the body is consumed and
-    // unref'd so an unread body does not hold the process open.
+    // timeoutMs after the headers; one timer (cheaper than a signal), unref'd so an unread body does not hold
+    // the process open. A body nobody reads has no 'error' listener: the no-op one keeps the timer's
+    // destroy(err) (or a late reset) from becoming an uncaught exception long after the caller has its answer.
     const body0 = data.body;
+    body0.on("error", ignore);
     const timer =
       timeoutMs > 0
         ? setTimeout(
-            () => body0.destroy(new TimeoutError(method, url, timeoutMs)),
+            () => {
+              live.delete(release);
+              body0.destroy(new TimeoutError(method, url, timeoutMs));
+            },
             Math.max(0, timeoutMs - (Date.now() - start)),
           ).unref()
         : undefined;
+    // Ends the body's bookkeeping; with `destroy`, also the body itself (discarded, or the transport closed).
+    const release = (destroy?: boolean): void => {
+      clearTimeout(timer);
+      live.delete(release);
+      if (destroy) body0.destroy();
+    };
+    live.add(release);
     const length = Number(data.headers["content-length"]);
     if (length <= MAX_BUFFERED) {
       let bytes: ArrayBuffer;
@@ -117,16 +131,19 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       } catch (e) {
         throw mapError(e, req, url, timeoutMs);
       } finally {
-        clearTimeout(timer);
+        release();
       }
       return new Response(bytes, { status, headers });
     }
-    const body = typedBody(data.body, req, url, timeoutMs, timer) as unknown as BodyInit;
+    const body = typedBody(data.body, req, url, timeoutMs, release) as unknown as BodyInit;
     return new Response(body, { status, headers });
   };
   return Object.assign(send, {
     [NATIVE_TRANSPORT]: true as const,
-    close: () => dispatcher.close(),
+    close: () => {
+      for (const release of [...live]) release(true);
+      return dispatcher.close();
+    },
   });
 }
 
@@ -148,22 +165,40 @@ function toArray(ca: string | readonly string[] | undefined): string[] {
   return ca === undefined ? [] : typeof ca === "string" ? [ca] : [...ca];
 }
 
-/** The body as an async iterable (which Response accepts) whose failures are typed like the request's. */
-async function* typedBody(
-  body: AsyncIterable<Uint8Array>,
+/**
+ * The body as an async iterable (which Response accepts) whose failures are typed like the request's. Not a
+ * generator: a Response cancelled before its first read calls `return()` on an iterator that never started,
+ * and a generator's `finally` would not run then, leaving the timer armed and the socket held.
+ */
+function typedBody(
+  body: AsyncIterable<Uint8Array> & { destroy(): void },
   req: Request,
   url: string,
   timeoutMs: number,
-  timer?: ReturnType<typeof setTimeout>,
-): AsyncGenerator<Uint8Array> {
-  try {
-    yield* body;
-  } catch (e) {
-    throw mapError(e, req, url, timeoutMs);
-  } finally {
-    clearTimeout(timer);
-  }
+  release: (destroy?: boolean) => void,
+): AsyncIterable<Uint8Array> {
+  let it: AsyncIterator<Uint8Array> | undefined;
+  const iterator: AsyncIterator<Uint8Array> = {
+    next: async () => {
+      try {
+        const r = await (it ??= body[Symbol.asyncIterator]()).next();
+        if (r.done) release();
+        return r;
+      } catch (e) {
+        release(true);
+        throw mapError(e, req, url, timeoutMs);
+      }
+    },
+    // Cancelled (discarded, or the caller stopped reading): the socket is destroyed quietly.
+    return: async () => {
+      release(true);
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
+
+const ignore = (): void => {};
 
 function mapError(e: unknown, req: Request, url: string, timeoutMs: number): unknown {
   if (req.signal.aborted) return req.signal.reason;
@@ -173,3 +208,4 @@ function mapError(e: unknown, req: Request, url: string, timeoutMs: number): unk
     return new TimeoutError(req.method, url, timeoutMs, e);
   return connectionError(req.method, url, e);
 }
+export { defaultTokenCacheDir, fileTokenCache } from "./auth/token-cache.js";

@@ -64,22 +64,44 @@ function afterBody(res: Response, after: () => void): void {
 /**
  * openapi-fetch parses a 2xx body with `response.json()` (with Content-Length) or `JSON.parse` of its text
  * (without); a JSON-typed body that is not JSON (a truncated answer) becomes an HttpError with the status and
- * request id instead of a bare SyntaxError. Other content types are refused before openapi-fetch sees them.
+ * request id instead of a bare SyntaxError quoting the body. A failure while the body is read keeps its own
+ * type: the TimeoutError, the caller's abort reason, a ConnectionError. Other content types are refused
+ * before openapi-fetch sees them.
  */
-function typedJson(res: Response, method: string, url: string): void {
+function typedJson(res: Response, method: string, url: string, signal: AbortSignal): void {
+  const fail = (cause: unknown): never => {
+    if (CloudpodsError.isInstance(cause)) throw cause;
+    if (signal.aborted) throw signal.reason;
+    // The SyntaxError quotes the body: it is not kept as the cause.
+    if (cause instanceof SyntaxError) invalidResponse(res, method, url);
+    throw connectionError(method, url, cause);
+  };
   const json = res.json;
-  res.json = () => json.call(res).catch((cause: unknown) => invalidResponse(res, method, url, cause));
+  res.json = () => json.call(res).catch(fail);
+  if (res.headers.has("content-length")) return;
+  // Without a length openapi-fetch parses text() itself; the check parses once more, on such bodies only.
+  const text = res.text;
+  res.text = () =>
+    text.call(res).then((t) => {
+      if (t !== "") {
+        try {
+          JSON.parse(t);
+        } catch (e) {
+          fail(e);
+        }
+      }
+      return t;
+    }, fail);
 }
 
 /** The error for a 2xx body that is not JSON; it never quotes the body (a portal page may echo input). */
-function invalidResponse(res: Response, method: string, url: string, cause?: unknown): never {
+function invalidResponse(res: Response, method: string, url: string): never {
   throw new HttpError({
     ...responseInit(res),
     method,
     url,
     class: "InvalidResponse",
     details: "the response body is not JSON",
-    cause,
   });
 }
 
@@ -135,6 +157,8 @@ export function createTransport({
               ctrl.abort(new TimeoutError(method, url, ms));
             }, ms)
           : undefined;
+      // An unread body (a stream left alone, a discarded answer) must not hold a Node process open.
+      (timer as { unref?: () => void } | undefined)?.unref?.();
       // Without this a long-lived caller signal collects one listener per request, and every timer keeps
       // its request alive for timeoutMs.
       done = () => {
@@ -152,7 +176,8 @@ export function createTransport({
             : connectionError(method, url, e);
       }
       // The timeout covers the body too: it is disarmed once a reader has consumed it.
-      if (res.body) afterBody(res, done);
+      // openapi-fetch never reads a body announced as empty.
+      if (res.body && res.headers.get("content-length") !== "0") afterBody(res, done);
       else done();
     }
     if (debug) onDebug!(debug.responseLine(method, url, res));
@@ -166,7 +191,7 @@ export function createTransport({
         method,
         url,
         class: "redirect",
-        location: res.headers.get("location") ?? undefined,
+        location: safeLocation(res.headers.get("location")),
       });
     }
     if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
@@ -177,10 +202,15 @@ export function createTransport({
         done?.();
         invalidResponse(res, method, url);
       }
-      typedJson(res, method, url);
+      if (!type || /json/i.test(type)) typedJson(res, method, url, signal);
     }
     return res;
   };
+}
+
+/** A Location without userinfo, query or fragment: a redirect may carry a token or a one-time code there. */
+function safeLocation(location: string | null): string | undefined {
+  return location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 
 /** A failure below HTTP: refused, reset, DNS, TLS. The system error code, if any, is named. */

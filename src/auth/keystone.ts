@@ -9,7 +9,8 @@ import { normalizeAuthUrl } from "../catalog.js";
 import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
-import type { AccessInfo, AuthPlugin } from "./types.js";
+import type { TokenCache } from "./cache-types.js";
+import type { AccessInfo, AuthPlugin, AuthorizeContext } from "./types.js";
 
 export type Credentials =
   /** `domain` is the user's domain NAME (what climc sends); without it Cloudpods searches every domain. */
@@ -40,6 +41,10 @@ export interface KeystoneAuthOptions {
   authFailureCooldownMs?: number | undefined;
   /** `auth.context.source`, default "api" (see aksk.ts); "" sends no context. */
   source?: string | undefined;
+  /** Keeps tokens across processes (`fileTokenCache()` from the `./node` entry point). */
+  tokenCache?: TokenCache | undefined;
+  /** Token cache misses that are not plain absences (corrupt or unreadable entries). */
+  onDebug?: ((line: string) => void) | undefined;
 }
 
 /** Every credential field, for reading a Credentials union without narrowing it. */
@@ -61,6 +66,9 @@ export class KeystoneAuth implements AuthPlugin {
   #failedUntil = 0;
   /** The last few issued tokens: a later error or debug line may still echo one that was invalidated. */
   #issued: string[] = [];
+  /** The persistent cache key (hashed once) and a removal still in flight, awaited before the next read. */
+  #cacheKey: Promise<string> | undefined;
+  #removing: Promise<unknown> | undefined;
 
   constructor(options: KeystoneAuthOptions) {
     if (options.project && options.domain) {
@@ -94,8 +102,26 @@ export class KeystoneAuth implements AuthPlugin {
    * 401 then cost one login, not N. A cached login failure stays: a service's 401 says nothing about the
    * password.
    */
-  invalidate(failed?: AccessInfo): void {
-    if (!failed || failed === this.#access) this.#access = undefined;
+  invalidate(failed?: AccessInfo): boolean {
+    if (!failed || failed === this.#access) {
+      const dropped = this.#access ?? failed;
+      this.#access = undefined;
+      const cache = this.#o.tokenCache;
+      if (cache && dropped) {
+        this.#removing = this.#key()
+          .then((k) => cache.remove(k, dropped.token, this.#o.onDebug))
+          .catch(() => {});
+      }
+    }
+    return true;
+  }
+
+  authorize(req: Request, { access }: AuthorizeContext<AccessInfo>): void {
+    req.headers.set("X-Auth-Token", access.token);
+  }
+
+  obtainedAt(access: AccessInfo): number | undefined {
+    return access.obtainedAt;
   }
 
   secrets(): string[] {
@@ -107,9 +133,31 @@ export class KeystoneAuth implements AuthPlugin {
     return (this.#o.now ?? Date.now)();
   }
 
+  #key(): Promise<string> {
+    return (this.#cacheKey ??= import("./cached-login.js").then((m) =>
+      m.cacheKey({ ...this.#o, authUrl: this.authUrl }),
+    ));
+  }
+
+  /** A still-fresh token another process (or an earlier run) cached, adopted as if this login returned it. */
+  async #cached(cache: TokenCache): Promise<AccessInfo | undefined> {
+    await this.#removing;
+    const m = await import("./cached-login.js");
+    const entry = await m.quietly(this.#key().then((k) => cache.load(k, this.#o.onDebug)));
+    const hit = entry && m.fromEntry(entry, this.#now(), this.#o.refreshMarginMs ?? 120_000);
+    if (entry && !hit) this.#o.onDebug?.("token cache: entry stale or unreadable, logging in");
+    if (!hit) return undefined;
+    this.#staleAt = hit.staleAt;
+    this.#expireAt = hit.expireAt;
+    this.#issued = [...this.#issued.slice(-3), hit.access.token];
+    return (this.#access = hit.access);
+  }
+
   async #login(): Promise<AccessInfo> {
     const o = this.#o;
     if (this.#failure && this.#now() < this.#failedUntil) throw this.#failure;
+    const fromCache = o.tokenCache && (await this.#cached(o.tokenCache));
+    if (fromCache) return fromCache;
     const c = o.credentials as AnyCredentials;
     const p = o.project as { id?: string; name?: string; domain?: string } | undefined;
     const source = o.source ?? "api";
@@ -167,6 +215,11 @@ export class KeystoneAuth implements AuthPlugin {
     this.#expireAt = started + lifetime;
     this.#staleAt = this.#expireAt - Math.min(o.refreshMarginMs ?? 120_000, lifetime / 2);
     this.#issued = [...this.#issued.slice(-3), token];
-    return (this.#access = access);
+    if (o.tokenCache) {
+      const m = await import("./cached-login.js");
+      const entry = m.toEntry(token, text, this.#expireAt, lifetime);
+      await m.quietly(this.#key().then((k) => o.tokenCache!.save(k, entry, o.onDebug)));
+    }
+    return (this.#access = { ...access, obtainedAt: started });
   }
 }

@@ -23,7 +23,12 @@ function fakeAuth(catalog: ServiceCatalog | undefined = CATALOG): AuthPlugin {
     expiresAt: new Date(Date.UTC(2030, 0, 1)),
     catalog,
   } as AccessInfo;
-  return { getAccess: async () => access, invalidate: () => {}, secrets: () => ["tok"] };
+  return {
+    getAccess: async () => access,
+    authorize: (req, ctx) => void req.headers.set("X-Auth-Token", ctx.access.token),
+    invalidate: () => {},
+    secrets: () => ["tok"],
+  };
 }
 
 function recorder(answer: (url: string) => unknown = () => ({})) {

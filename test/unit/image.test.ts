@@ -27,7 +27,12 @@ function fakeAuth(): AuthPlugin {
     expiresAt: new Date(Date.UTC(2030, 0, 1)),
     catalog: [service("image", { public: IMAGE_URL })],
   } as AccessInfo;
-  return { getAccess: async () => access, invalidate: () => {}, secrets: () => ["tok"] };
+  return {
+    getAccess: async () => access,
+    authorize: (req, ctx) => void req.headers.set("X-Auth-Token", ctx.access.token),
+    invalidate: () => {},
+    secrets: () => ["tok"],
+  };
 }
 
 interface Sent {
