@@ -11,6 +11,7 @@ import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
 import type { PageResult } from "./paginate.js";
+import { LightRequest } from "./request.js";
 import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
@@ -184,7 +185,12 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const secrets = () => auth.secrets();
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
   function service<Paths extends {}, Items>(serviceType: string): ServiceClient<Paths, Items> {
-    const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
+    const client = createClient<Paths>({
+      baseUrl: PLACEHOLDER_BASE,
+      fetch: session.fetchFor(serviceType),
+      // Its Request keeps the URL a string and adds no signal of its own (see request.ts).
+      Request: LightRequest as unknown as typeof Request,
+    });
     const get = client.GET as unknown as (path: string, init: object) => Promise<PageResult>;
     return Object.assign(client, {
       paginate<P extends keyof Items & keyof Paths>(path: P, init: PaginateInit<GetOp<Paths, P>> = {}) {
@@ -237,12 +243,16 @@ function waitLabel(path: string, init: { params: unknown }): string {
   return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 }
 
-const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
+export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 
 // Held in a variable so bundlers do not follow it: a browser build never sees undici or node:fs.
 const NODE_TRANSPORT = "./transport-node.js";
 
-async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport | FetchFn> {
+/** The Node transport in Node (undici: CA bundles, keep-alive), else the platform fetch. */
+export async function defaultBase(
+  o: NodeTransportModule.NodeTransportOptions,
+  tls: boolean,
+): Promise<Transport | FetchFn> {
   const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
   if (typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis)) {
     const m = (await import(NODE_TRANSPORT).catch((e: unknown) => {

@@ -34,8 +34,9 @@ export function parseErrorBody(
       // A numeric `code` is the HTTP status again, not a class.
       const code = first(o, "code")?.replace(/^\d+$/, "");
       return {
-        class: first(o, "class", "title", "type", "error_code") ?? (code || undefined),
-        details: first(o, "details", "message", "detail", "error_msg"),
+        // `error` / `error_description`: OAuth 2 (RFC 6749 §5.2) token endpoints, e.g. KubeSphere's.
+        class: first(o, "class", "title", "type", "error_code", "error") ?? (code || undefined),
+        details: first(o, "details", "message", "detail", "error_msg", "error_description"),
       };
     } catch {
       // fall through: a body that merely starts with "{" is treated as text

@@ -52,3 +52,12 @@ export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wai
 export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
 export type { CachedToken, TokenCache } from "./auth/cache-types.js";
 export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
+export { createTypedClient } from "./typed-client.js";
+export type { TypedClient, TypedClientOptions } from "./typed-client.js";
+export type { AuthEnv, AuthorizeContext } from "./auth/types.js";
+export { KubeSphereAuth, kubeSphereCluster } from "./gateways/kubesphere.js";
+export type { KubeSphereApi, KubeSphereAuthOptions, KubeSphereToken } from "./gateways/kubesphere.js";
+export { AliyunApiGatewayAuth, ApiGatewayError } from "./gateways/aliyun.js";
+export type { AliyunApiGatewayAuthOptions, AliyunEndpoint } from "./gateways/aliyun.js";
+export { signAliyunRequest } from "./gateways/aliyun-sign.js";
+export type { AliyunSignInput, AliyunSignature, AliyunSignatureMethod } from "./gateways/aliyun-sign.js";

@@ -6,6 +6,7 @@
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
 import { invalidConfig } from "./errors.js";
+import { bodyBytes } from "./request.js";
 import { discard, isConnectionError, type Transport } from "./transport.js";
 
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
@@ -90,7 +91,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   async function send(req: Request, service: string): Promise<Response> {
     let access = await auth.getAccess();
     // Buffered before the first send so the 401 retry and transport retries replay the same bytes.
-    const body = req.body && new Uint8Array(await req.arrayBuffer());
+    const body = await bodyBytes(req);
     const canRetry = retryable.has(req.method);
     let reauthenticated = false;
     for (let attempt = 0, sent = 0; ; sent++) {

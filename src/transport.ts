@@ -4,6 +4,7 @@
 
 import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
 import type * as DebugModule from "./debug.js";
+import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
 
 /** Kept equal to package.json's version by a unit test. */
@@ -126,7 +127,8 @@ export function createTransport({
   const direct = base === PLATFORM_FETCH || base === globalThis.fetch;
 
   return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
-    const { method, headers, signal } = req;
+    const { method, headers } = req;
+    const signal = signalOf(req);
     headers.set("User-Agent", userAgent);
     if (lang) headers.set("X-Yunion-Lang", lang);
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
@@ -141,10 +143,10 @@ export function createTransport({
     let done: (() => void) | undefined;
     if (native) res = await base(req, { url, body, timeoutMs: ms });
     else {
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       const ctrl = new AbortController();
-      const onAbort = () => ctrl.abort(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const onAbort = () => ctrl.abort(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
       const init = { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" as const };
       // The platform fetch takes (url, init): no second Request object on the hot path.
       const request = direct ? undefined : new Request(url, init);
@@ -163,7 +165,7 @@ export function createTransport({
       // its request alive for timeoutMs.
       done = () => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
       };
       try {
         res = await (request ? (base as FetchFn)(request) : globalThis.fetch(url, init));
