@@ -86,6 +86,29 @@ describe("recordings", () => {
   });
 });
 
+describe("x-cloudpods-since", () => {
+  it("operations marked 3.11 answer 404 ActionNotFoundError on 3.10 and succeed on 3.11; nothing else is missing on 3.10", () => {
+    const since = (r: (typeof recordings)[number]) => {
+      const to = route(r.request.path)!;
+      return findOperation(specs[to.api]!.document, to.path, r.request.method)!.op["x-cloudpods-since"];
+    };
+    const marked = recordings.filter((r) => since(r) === "3.11");
+    expect(marked.length).toBeGreaterThanOrEqual(4);
+    for (const r of marked) {
+      const cls = (r.response.body as { class?: string } | undefined)?.class;
+      if (r.file.startsWith("3.10/"))
+        expect([r.file, r.response.status, cls]).toEqual([r.file, 404, "ActionNotFoundError"]);
+      else expect([r.file, r.response.status]).toEqual([r.file, 200]);
+    }
+    const missingOn310 = recordings.filter(
+      (r) =>
+        r.file.startsWith("3.10/") &&
+        (r.response.body as { class?: string } | undefined)?.class === "ActionNotFoundError",
+    );
+    expect(missingOn310.filter((r) => since(r) !== "3.11").map((r) => r.file)).toEqual([]);
+  });
+});
+
 describe("the strict check itself", () => {
   it("fails on an undeclared property, query parameter, status and media type", () => {
     const rec = recordings.find((r) => r.file.includes("image-009-image-list-details-limit2"))!;
