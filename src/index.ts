@@ -43,3 +43,5 @@ export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wai
 export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
 export type { CachedToken, TokenCache } from "./auth/cache-types.js";
 export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
+export { loadOpenrc, parseOpenrc } from "./openrc.js";
+export type { OpenrcEnv } from "./openrc.js";
