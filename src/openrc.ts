@@ -5,6 +5,7 @@
 // skipped. The result remembers where each variable was set, so fromEnv can name the file line of a bad one.
 // Errors name variables and lines, never values: an openrc holds a password.
 
+import type * as Fs from "node:fs/promises";
 import { invalidConfig } from "./errors.js";
 
 export type OpenrcEnv = Record<string, string>;
@@ -82,7 +83,7 @@ const FS = "node:fs/promises";
 
 /** Reads and parses an openrc file; pass the result to fromEnv(). */
 export async function loadOpenrc(path: string): Promise<OpenrcEnv> {
-  const { readFile } = (await import(FS)) as typeof import("node:fs/promises");
+  const { readFile } = (await import(FS)) as typeof Fs;
   let text: string;
   try {
     text = await readFile(path, "utf8");
