@@ -17,6 +17,7 @@ import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from ".
 import type * as NodeTransportModule from "./transport-node.js";
 import type * as AccessKeys from "./access-keys.js";
 import type { BatchOptions, BatchResult } from "./batch.js";
+import * as Derived from "./derived.js";
 import type { WaitForDeleteOptions, WaitOptions } from "./wait.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
@@ -136,15 +137,21 @@ export interface Cloudpods {
     fn: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
     options?: BatchOptions<T, R>,
   ): Promise<BatchResult<T, R>>;
+  /**
+   * The same login (one token, one login in flight, one transport) with other defaults; close() on any
+   * derived client closes the shared transport.
+   */
+  with(defaults: Derived.WithOptions): Cloudpods;
+  /** The same user in another project: one token login with the current token, then cached. */
+  withProject(project: ProjectScope): Cloudpods;
+  /** The region_ids the catalog offers for a service (default compute_v2), sorted. */
+  regions(serviceType?: string): Promise<string[]>;
 }
 
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
   const authUrl = normalizeAuthUrl(o.authUrl);
-  const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
-  // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
-  if (endpointType === "apigateway") gatewayUrl(authUrl, "", { serviceType: "" });
   const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
 
   let base: FetchFn | Transport | undefined;
@@ -166,6 +173,28 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
   const auth: AuthPlugin =
     o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport, onDebug });
+  const close = async () => {
+    await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+  };
+  return assemble(o, { authUrl, auth, transport, onDebug, close });
+}
+
+/** What every client derived from one createCloudpods() shares: one login, one transport. */
+interface Shared {
+  authUrl: string;
+  auth: AuthPlugin;
+  transport: Transport;
+  onDebug: DebugSink | undefined;
+  close: () => Promise<void>;
+}
+
+/** A client over shared parts; `derived` holds the per-request defaults of a cp.with(...) client. */
+function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefaults): Cloudpods {
+  const { authUrl, auth } = sh;
+  const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
+  // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
+  if (endpointType === "apigateway") gatewayUrl(authUrl, "", { serviceType: "" });
+  const transport = derived ? Derived.withDefaults(sh.transport, derived) : sh.transport;
   const session = createSession({
     ...o,
     auth,
@@ -209,9 +238,23 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
     auth,
     catalog: async () => (await auth.getAccess()).catalog,
-    close: async () => {
-      await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+    close: sh.close,
+    with: (d) => {
+      const defaults = Derived.checkWith(d);
+      return assemble({ ...o, ...defaults.options }, sh, { ...derived, ...defaults.request });
     },
+    withProject: (project) => {
+      const scope = Derived.checkProject(project);
+      const rescoped = Derived.rescope(auth, scope, {
+        ...o,
+        authUrl,
+        fetch: sh.transport,
+        onDebug: sh.onDebug,
+      });
+      return assemble({ ...o, project: scope, domain: undefined }, { ...sh, auth: rescoped }, derived);
+    },
+    regions: async (serviceType = "compute_v2") =>
+      Derived.regionsOf((await auth.getAccess()).catalog, serviceType),
     createAccessKey: async (input) => (await keys()).createAccessKey(identity, secrets, input),
     listAccessKeys: async (options) => (await keys()).listAccessKeys(identity, secrets, options),
     deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),

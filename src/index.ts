@@ -45,3 +45,4 @@ export type { CachedToken, TokenCache } from "./auth/cache-types.js";
 export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
 export { loadOpenrc, parseOpenrc } from "./openrc.js";
 export type { OpenrcEnv } from "./openrc.js";
+export type { WithOptions } from "./derived.js";

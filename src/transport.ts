@@ -106,7 +106,7 @@ export function createTransport({
   return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
     const { method, headers, signal } = req;
     headers.set("User-Agent", userAgent);
-    if (lang) headers.set("X-Yunion-Lang", lang);
+    if (lang && !headers.has("X-Yunion-Lang")) headers.set("X-Yunion-Lang", lang); // cp.with({ lang }) wins
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
       // Cloudpods keystone wants a real Content-Length (no chunked login), and bytes can be logged.
       body = new Uint8Array(await req.arrayBuffer());
