@@ -96,14 +96,14 @@ export async function benchSize(): Promise<void> {
   const initial = new Set([entry]);
   for (const c of initial)
     for (const s of c.statics) initial.add(chunks.find((x) => x.path === s) ?? fail(`no chunk ${s}`));
-  print("size.browser_entry_min_gz_bytes", sum([...initial]), `B (goal ≤ 6000; ${initial.size} chunk(s))`);
+  print("size.browser_entry_min_gz_bytes", sum([...initial]), `B (goal ≤ 8000; ${initial.size} chunk(s))`);
   print("size.browser_all_chunks_min_gz_bytes", sum(chunks), `B (${chunks.length} chunks)`);
   const alone = sum(await measure(OPENAPI_FETCH_ENTRY));
   print("size.openapi_fetch_one_middleware_min_gz_bytes", alone, "B");
   for (const c of chunks) {
     const name = path.basename(c.path, ".js").replace(/-[A-Z0-9]{8}$/, "");
     const label = c === entry ? "entry" : `${initial.has(c) ? "initial" : "lazy"}.${name}`;
-    if (c !== entry) print(`size.${label}_min_gz_bytes`, c.gz, "B");
+    print(`size.${label}_min_gz_bytes`, c.gz, "B");
     const top = Object.entries(c.inputs)
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1]);

@@ -75,13 +75,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === self) {
   const afterWrite = async () => {
     if (argv.includes("--no-docs")) return;
     const started = performance.now();
-    const pages = await buildDocs(path.join(root, "redocly.yaml"), path.join(root, "docs-dist"), {
+    const { pages, sdk } = await buildDocs(path.join(root, "redocly.yaml"), path.join(root, "docs-dist"), {
       names,
       clean: names.length === 0,
     });
-    console.log(
-      `docs: ${pages.map((p) => `docs-dist/${p.api.page}`).join(", ")} (${Math.round(performance.now() - started)} ms)`,
-    );
+    const built = [...pages.map((p) => `docs-dist/${p.api.page}`), ...(sdk ? ["docs-dist/sdk/"] : [])];
+    console.log(`docs: ${built.join(", ")} (${Math.round(performance.now() - started)} ms)`);
   };
   generate(argv, { root, afterWrite }).then(
     (code) => process.exit(code),

@@ -30,6 +30,25 @@ export function serviceTypeFor(serviceType: string): string {
  */
 export const normalizeAuthUrl = (url: string): string => url.replace(/\/+$/, "");
 
+/**
+ * Why `url` cannot be an auth URL, or undefined when it can. Never quotes the URL: userinfo would put a
+ * password in the message. A query or fragment is refused because `/auth/tokens` is appended to the text
+ * (it would post to a wrong path); userinfo because fetch refuses it with a TypeError that quotes it.
+ */
+export function authUrlProblem(url: unknown): string | undefined {
+  if (typeof url !== "string" || url === "") return "is missing";
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "is not a URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return "is not an http(s) URL";
+  if (u.username || u.password) return "must not carry a user or password (give them as credentials)";
+  if (u.search || u.hash || /[?#]/.test(url)) return "must not have a query string or fragment";
+  return undefined;
+}
+
 const NO_CATALOG =
   "no service catalog in token (an unscoped token, or a keystone without registered endpoints)";
 

@@ -5,12 +5,13 @@
 import createClient, { type Client } from "openapi-fetch";
 import { KeystoneAuth, type Credentials, type DomainScope, type ProjectScope } from "./auth/keystone.js";
 import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
+import { authUrlProblem, gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { TokenCache } from "./auth/cache-types.js";
-import { gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { DebugSink } from "./debug.js";
 import { invalidConfig } from "./errors.js";
 import { paginate } from "./lazy.js";
 import type { PageResult } from "./paginate.js";
+import { LightRequest } from "./request.js";
 import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
 // Type only (erased): the module itself is imported lazily, in Node only.
@@ -21,6 +22,7 @@ import * as Derived from "./derived.js";
 import type { WaitForDeleteOptions, WaitOptions } from "./wait.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
+import type { paths as ImagePaths, ListItems as ImageItems } from "../generated/image.js";
 
 export interface CloudpodsOptions {
   /** Keystone v3 URL ending in /v3, e.g. https://10.211.55.9:30500/v3 or https://<gw>/api/s/identity/v3. */
@@ -118,7 +120,11 @@ export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
 export interface Cloudpods {
   identity: ServiceClient<IdentityPaths, IdentityItems>;
   compute: ServiceClient<ComputePaths, ComputeItems>;
+  /** The image service (glance); its create/update/get need headers: see src/image.ts. */
+  image: ServiceClient<ImagePaths, ImageItems>;
   auth: AuthPlugin;
+  /** The session's fetch for any catalog service type: requests built against PLACEHOLDER_BASE (the CLI). */
+  fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
   /** Releases the Node transport's sockets. */
@@ -151,6 +157,8 @@ export interface Cloudpods {
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
+  const urlProblem = authUrlProblem(o.authUrl);
+  if (urlProblem) throw invalidConfig(`authUrl ${urlProblem}`);
   const authUrl = normalizeAuthUrl(o.authUrl);
   const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
 
@@ -206,7 +214,12 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
   const secrets = () => auth.secrets();
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
   function service<Paths extends {}, Items>(serviceType: string): ServiceClient<Paths, Items> {
-    const client = createClient<Paths>({ baseUrl: PLACEHOLDER_BASE, fetch: session.fetchFor(serviceType) });
+    const client = createClient<Paths>({
+      baseUrl: PLACEHOLDER_BASE,
+      fetch: session.fetchFor(serviceType),
+      // Its Request keeps the URL a string and adds no signal of its own (see request.ts).
+      Request: LightRequest as unknown as typeof Request,
+    });
     const get = client.GET as unknown as (path: string, init: object) => Promise<PageResult>;
     return Object.assign(client, {
       paginate<P extends keyof Items & keyof Paths>(path: P, init: PaginateInit<GetOp<Paths, P>> = {}) {
@@ -236,7 +249,9 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
   return {
     identity,
     compute: service<ComputePaths, ComputeItems>("compute_v2"),
+    image: service<ImagePaths, ImageItems>("image"),
     auth,
+    fetchFor: (serviceType) => session.fetchFor(serviceType),
     catalog: async () => (await auth.getAccess()).catalog,
     close: sh.close,
     with: (d) => {
@@ -271,12 +286,16 @@ function waitLabel(path: string, init: { params: unknown }): string {
   return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 }
 
-const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
+export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 
 // Held in a variable so bundlers do not follow it: a browser build never sees undici or node:fs.
 const NODE_TRANSPORT = "./transport-node.js";
 
-async function defaultBase(o: CloudpodsOptions, tls: boolean): Promise<Transport | FetchFn> {
+/** The Node transport in Node (undici: CA bundles, keep-alive), else the platform fetch. */
+export async function defaultBase(
+  o: NodeTransportModule.NodeTransportOptions,
+  tls: boolean,
+): Promise<Transport | FetchFn> {
   const p = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process;
   if (typeof p?.versions?.node === "string" && !p.versions.bun && !("Deno" in globalThis)) {
     const m = (await import(NODE_TRANSPORT).catch((e: unknown) => {

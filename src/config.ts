@@ -3,7 +3,7 @@
 // env, and YUNION_CERT_FILE is returned as a path (`caFile`) for the Node transport to read, so this module
 // imports anywhere.
 
-import { normalizeAuthUrl, type EndpointType } from "./catalog.js";
+import { authUrlProblem, normalizeAuthUrl, type EndpointType } from "./catalog.js";
 import { CloudpodsError } from "./errors.js";
 import type { Credentials, DomainScope, ProjectScope } from "./auth/keystone.js";
 import { sourceLine } from "./openrc.js";
@@ -42,8 +42,8 @@ export function fromEnv(env?: Env): EnvOptions {
   const problems: string[] = [];
 
   const authUrl = normalizeAuthUrl(v("OS_AUTH_URL") ?? "");
-  if (!authUrl) problems.push("OS_AUTH_URL is missing");
-  else if (!/^https?:\/\/[^/]/i.test(authUrl)) problems.push("OS_AUTH_URL is not an http(s) URL");
+  const urlProblem = authUrlProblem(authUrl);
+  if (urlProblem) problems.push(`OS_AUTH_URL ${urlProblem}`);
 
   const token = v("OS_AUTH_TOKEN");
   const accessKey = v("OS_ACCESS_KEY");
@@ -80,7 +80,9 @@ export function fromEnv(env?: Env): EnvOptions {
       : undefined;
 
   const typeVar = v("OS_ENDPOINT_TYPE") ? "OS_ENDPOINT_TYPE" : "OS_INTERFACE";
-  let endpointType = v(typeVar)?.replace(/URL$/, "") as EndpointType | undefined;
+  const rawType = v(typeVar);
+  // climc's spellings: publicURL etc. ("URL" alone is not one).
+  let endpointType = (rawType === "URL" ? rawType : rawType?.replace(/URL$/, "")) as EndpointType | undefined;
   if (endpointType && !["public", "internal", "admin", "apigateway"].includes(endpointType)) {
     problems.push(`${typeVar} must be publicURL, internalURL, adminURL or apigateway`);
     endpointType = undefined;

@@ -7,7 +7,17 @@
 /** Receives one log line per request and one per response. */
 export type DebugSink = (line: string) => void;
 
-const SECRET_HEADERS = new Set(["x-auth-token", "x-subject-token", "authorization"]);
+import { scrub } from "./errorbody.js";
+
+const SECRET_HEADERS = new Set([
+  "x-auth-token",
+  "x-subject-token",
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+]);
 
 /** `{SHA256}` + the first 8 hex digits of the SHA-256 of `value` (WebCrypto, so it runs anywhere). */
 export async function redactValue(value: string): Promise<string> {
@@ -17,7 +27,10 @@ export async function redactValue(value: string): Promise<string> {
   return `{SHA256}${hex}`;
 }
 
-const SECRET_KEY = /password|secret|private.?key/i;
+/** Keys whose string values are never shown, in JSON bodies and URL queries. */
+const SECRET_KEY = /pass(word|wd)|pwd|secret|private.?key|api.?key|credential|totp|token/i;
+/** JSON keys whose values are hashed rather than hidden, so two lines can be matched. */
+const TOKEN_KEY = /^token$/i;
 
 /** A string that holds a JSON object or array (e.g. a credential's `blob`), redacted and re-serialised. */
 async function redactString(s: string): Promise<string> {
@@ -37,10 +50,10 @@ async function redactTree(value: unknown, parent: string | undefined): Promise<u
   for (const [k, v] of Object.entries(value)) {
     const str = typeof v === "string";
     out[k] =
-      str && SECRET_KEY.test(k)
-        ? "***"
-        : str && (/^token$/i.test(k) || (k === "id" && parent === "token"))
-          ? await redactValue(v)
+      str && (TOKEN_KEY.test(k) || (k === "id" && parent === "token"))
+        ? await redactValue(v)
+        : str && SECRET_KEY.test(k)
+          ? "***"
           : await redactTree(v, k);
   }
   return out;
@@ -75,15 +88,28 @@ export async function curlCommand(
   secrets: readonly string[] = [],
 ): Promise<string> {
   if (body && typeof body !== "string") body = new TextDecoder().decode(body);
+  // Each part is scrubbed before it is shell-quoted: quoting would change a secret holding a `'`.
+  const part = (text: string): string => quote(scrub(text, secrets)!);
   let line = `curl -v -X ${method}`;
   for (const [name, value] of headers) {
     const shown = SECRET_HEADERS.has(name.toLowerCase()) ? await redactValue(value) : value;
-    line += ` -H ${quote(`${name}: ${shown}`)}`;
+    line += ` -H ${part(`${name}: ${shown}`)}`;
   }
-  if (body) line += ` -d ${quote(await redactBody(body))}`;
-  line += ` ${quote(url)}`;
-  for (const s of secrets) if (s.length >= 4) line = line.replaceAll(s, "***");
-  return line;
+  if (body) line += ` -d ${part(await redactBody(body))}`;
+  return `${line} ${part(redactQuery(url))}`;
+}
+
+/** `url` with the values of secret-named query parameters (`?password=`, `access_token=`) as `***`. */
+function redactQuery(url: string): string {
+  return url.replace(/([?&])([^=&#]*)=([^&#]*)/g, (m, sep: string, key: string) => {
+    let name = key;
+    try {
+      name = decodeURIComponent(key);
+    } catch {
+      // a malformed escape: judged as written
+    }
+    return SECRET_KEY.test(name) ? `${sep}${key}=***` : m;
+  });
 }
 
 /** The response summary: status and request id, never headers or body. */

@@ -17,8 +17,13 @@ const first = (o: Record<string, unknown>, ...keys: string[]): string | undefine
  * then one wrapped object (OpenStack `{"error": {code, title, message}}`) with message/title aliases, then
  * plain text. HTML pages are reduced to their <title> so no markup or echoed input reaches a message.
  */
-export function parseErrorBody(text: string, contentType: string | null): ErrorBody {
-  const t = text.trim();
+export function parseErrorBody(
+  text: string,
+  contentType: string | null,
+  secrets: readonly string[] = [],
+): ErrorBody {
+  // Scrubbed first: a cut made before would leave a prefix of a secret that no longer matches it whole.
+  const t = scrub(text, secrets)!.trim();
   if (t === "") return {};
   if (t[0] === "{") {
     try {
@@ -29,8 +34,9 @@ export function parseErrorBody(text: string, contentType: string | null): ErrorB
       // A numeric `code` is the HTTP status again, not a class.
       const code = first(o, "code")?.replace(/^\d+$/, "");
       return {
-        class: first(o, "class", "title", "type", "error_code") ?? (code || undefined),
-        details: first(o, "details", "message", "detail", "error_msg"),
+        // `error` / `error_description`: OAuth 2 (RFC 6749 §5.2) token endpoints, e.g. KubeSphere's.
+        class: first(o, "class", "title", "type", "error_code", "error") ?? (code || undefined),
+        details: first(o, "details", "message", "detail", "error_msg", "error_description"),
       };
     } catch {
       // fall through: a body that merely starts with "{" is treated as text
@@ -43,23 +49,51 @@ export function parseErrorBody(text: string, contentType: string | null): ErrorB
   return { details: t.length > 200 ? `${t.slice(0, 200)}…` : t };
 }
 
+/** JSON string content of `s` (what a server echoing a JSON body shows), without the quotes. */
+const jsonInner = (s: string): string => JSON.stringify(s).slice(1, -1);
+
 /**
- * Replaces every occurrence of each secret with `***`. Defence in depth for server-provided text (error
- * `details` can echo request input); longest first so a secret inside a longer one leaves no fragment.
+ * Every form a secret may be echoed in: raw, JSON-escaped once and twice (an error quoting a JSON body that
+ * quotes the request), URL-encoded (a query, a form body) with `%20` or `+` for spaces, and JSON-escaped
+ * with non-ASCII as `\uXXXX` (Go's encoder for some runes). Secrets shorter than 4 characters are not
+ * scrubbed: they would eat ordinary text and hide nothing.
+ */
+export function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    const once = jsonInner(s);
+    const url = encodeURIComponent(s);
+    const ascii = once.replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    for (const f of [s, once, jsonInner(once), url, url.replaceAll("%20", "+"), ascii, jsonInner(ascii)]) {
+      forms.add(f);
+    }
+  }
+  // Longest first, so a secret inside a longer one leaves no fragment.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every occurrence of each secret, in any of its encoded forms, with `***`. Defence in depth for
+ * server-provided text (error `details` can echo request input).
  */
 export function scrub(text: string | undefined, secrets: readonly string[]): string | undefined {
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s) text = text?.split(s).join("***");
+  if (text === undefined || !secrets.length) return text;
+  for (const f of secretForms(secrets)) if (text.includes(f)) text = text.split(f).join("***");
   return text;
 }
 
 /** The HttpError fields of a failed answer whose body was read as `text`, with `secrets` scrubbed out. */
 export function errorFields(res: Response, text: string, secrets: readonly string[] = []) {
-  const e = parseErrorBody(text, res.headers.get("content-type"));
+  const e = parseErrorBody(text, res.headers.get("content-type"), secrets);
   return {
     status: res.status,
     requestId: res.headers.get("x-request-id") ?? res.headers.get("x-openstack-request-id") ?? undefined,
-    class: scrub(e.class, secrets),
-    details: scrub(e.details, secrets),
+    class: e.class,
+    details: e.details,
   };
 }
 
@@ -86,10 +120,14 @@ const REASONS: Record<number, string> = {
  */
 export async function errorResponse(res: Response, secrets: readonly string[] = []): Promise<Response> {
   const bytes = await res.arrayBuffer();
-  const text = new TextDecoder().decode(bytes);
+  const raw = new TextDecoder().decode(bytes);
+  // A flat body that echoes a secret (a token in `details`) is passed on scrubbed, as JSON text: each
+  // secret's JSON-escaped forms are among those replaced, so the text stays valid JSON.
+  const text = scrub(raw, secrets)!;
   const { status, statusText } = res;
   const headers = new Headers(res.headers);
-  let body: BodyInit = bytes;
+  let body: BodyInit = text === raw ? bytes : text;
+  if (text !== raw) headers.delete("content-length");
   try {
     const o = JSON.parse(text) as Record<string, unknown> | null;
     if (typeof o?.class !== "string" || typeof o.code !== "number") throw 0;

@@ -3,6 +3,15 @@
 export { createCloudpods } from "./client.js";
 export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
 export { fromEnv } from "./config.js";
+export {
+  createImage,
+  getImage,
+  imageMetaHeaders,
+  parseImageMeta,
+  updateImage,
+  uploadImage,
+} from "./image.js";
+export type { ImageBody, ImageCreateInput, ImageDetails, ImageResult, ImageUpdateInput } from "./image.js";
 export type { EnvOptions } from "./config.js";
 export { KeystoneAuth } from "./auth/keystone.js";
 export type { Credentials, DomainScope, KeystoneAuthOptions, ProjectScope } from "./auth/keystone.js";
@@ -46,3 +55,12 @@ export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult }
 export { loadOpenrc, parseOpenrc } from "./openrc.js";
 export type { OpenrcEnv } from "./openrc.js";
 export type { WithOptions } from "./derived.js";
+export { createTypedClient } from "./typed-client.js";
+export type { TypedClient, TypedClientOptions } from "./typed-client.js";
+export type { AuthEnv, AuthorizeContext } from "./auth/types.js";
+export { KubeSphereAuth, kubeSphereCluster } from "./gateways/kubesphere.js";
+export type { KubeSphereApi, KubeSphereAuthOptions, KubeSphereToken } from "./gateways/kubesphere.js";
+export { AliyunApiGatewayAuth, ApiGatewayError } from "./gateways/aliyun.js";
+export type { AliyunApiGatewayAuthOptions, AliyunEndpoint } from "./gateways/aliyun.js";
+export { signAliyunRequest } from "./gateways/aliyun-sign.js";
+export type { AliyunSignInput, AliyunSignature, AliyunSignatureMethod } from "./gateways/aliyun-sign.js";

@@ -1,14 +1,24 @@
 // The fetch every service client uses (keystoneauth's Session, as a fetch wrapper): it points the request at
 // the service's base URL, lets the auth plugin authorize every attempt (a token header, or a fresh signature),
-// retries once with a fresh credential on 401, and retries idempotent methods on transient failures. openapi-fetch builds requests against PLACEHOLDER_BASE; the real
-// base is known only after login and is resolved once per service and token.
+// retries once with a fresh credential on 401 (or on a 403 that may mean a stale token, see
+// STALE_TOKEN_AGE_MS), and retries idempotent methods on transient failures. openapi-fetch builds requests
+// against PLACEHOLDER_BASE; the real base is known only after login and is resolved once per service and token.
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
 import { invalidConfig } from "./errors.js";
+import { bodyBytes } from "./request.js";
 import { discard, isConnectionError, type Transport } from "./transport.js";
 
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
 export const PLACEHOLDER_BASE = "http://cloudpods.invalid";
+
+/**
+ * Cloudpods answers a revoked, expired or unknown token with the same 403 ForbiddenError as a real denial
+ * (a failed token check makes the caller anonymous); only the login answers 401. A 403 on a token at least
+ * this old is taken as "maybe stale": one shared re-login and one retry. A younger token's 403 is a real
+ * denial, so a denial costs at most one extra login per token, never a loop or a login per call.
+ */
+export const STALE_TOKEN_AGE_MS = 60_000;
 
 /** Answers worth another try of an idempotent request. */
 const TRANSIENT = new Set([429, 502, 503, 504]);
@@ -35,7 +45,7 @@ export interface SessionOptions<A = AccessInfo> {
   random?: (() => number) | undefined;
   /** Injected for tests; must reject when the signal aborts. */
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
-  /** Epoch ms, for Retry-After dates. */
+  /** Epoch ms, for Retry-After dates and the token age of the 403 rule. */
   now?: (() => number) | undefined;
 }
 
@@ -59,6 +69,16 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   const retryable = new Set(methods.map((m) => m.toUpperCase()));
   if (retryable.has("POST")) throw invalidConfig("retry.methods must not include POST");
   const cache = new Map<string, { access: A; base: string }>();
+  const now = o.now ?? Date.now;
+  // Credentials a re-login handed back unchanged (a plugin that cannot refresh): their 403s are final.
+  const rechecked = new WeakSet<object>();
+
+  /** A 401, or a 403 on a credential old enough to be stale (its age from the plugin), not re-checked yet. */
+  function credentialSuspect(res: Response, access: A): boolean {
+    if (res.status === 401) return true;
+    const at = res.status === 403 ? auth.obtainedAt?.(access) : undefined;
+    return at !== undefined && now() - at >= STALE_TOKEN_AGE_MS && !rechecked.has(access as object);
+  }
 
   function base(access: A, service: string): string {
     const hit = cache.get(service);
@@ -71,7 +91,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   async function send(req: Request, service: string): Promise<Response> {
     let access = await auth.getAccess();
     // Buffered before the first send so the 401 retry and transport retries replay the same bytes.
-    const body = req.body && new Uint8Array(await req.arrayBuffer());
+    const body = await bodyBytes(req);
     const canRetry = retryable.has(req.method);
     let reauthenticated = false;
     for (let attempt = 0, sent = 0; ; sent++) {
@@ -86,10 +106,12 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
         if (!canRetry || attempt >= retries || !isConnectionError(e)) throw e;
       }
       // The plugin ignores a token it has already replaced: requests failing together share one login.
-      if (res?.status === 401 && !reauthenticated && auth.invalidate(access) !== false) {
+      if (res && !reauthenticated && credentialSuspect(res, access) && auth.invalidate(access) !== false) {
         reauthenticated = true;
         await discard(res);
+        const failed = access;
         access = await auth.getAccess();
+        if (access === failed && typeof access === "object" && access) rechecked.add(access);
         continue;
       }
       if (res && !(canRetry && attempt < retries && TRANSIENT.has(res.status))) return res;

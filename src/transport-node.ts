@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { Agent, type Dispatcher } from "undici";
 import { CloudpodsError, TimeoutError } from "./errors.js";
+import { signalOf } from "./request.js";
+import { BufferedResponse } from "./response.js";
 import { NATIVE_TRANSPORT, connectionError, type SendInit, type Transport } from "./transport.js";
 
 export interface NodeTransportOptions {
@@ -85,7 +87,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
           Dispatcher.DispatchOptions["body"],
           undefined
         >,
-        signal: req.signal,
+        // Only a signal the caller gave: undici's listener on it costs per request.
+        signal: signalOf(req),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -98,8 +101,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       data.body.dump().catch(() => {});
       return new Response(null, { status, headers });
     }
-    // A small body of known length is read whole: a Response over bytes costs about a third less than one
-    // over a stream. Larger or chunked bodies stream (Response accepts an async iterable in Node).
+    // A small body of known length is read whole and answered as a BufferedResponse (no web stream at all).
+    // Larger or chunked bodies stream (Response accepts an async iterable in Node).
     // Whole-exchange bound: undici's timeouts only bound each gap, so the body gets what is left of
     // timeoutMs after the headers; one timer (cheaper than a signal), unref'd so an unread body does not hold
     // the process open. A body nobody reads has no 'error' listener: the no-op one keeps the timer's
@@ -133,7 +136,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       } finally {
         release();
       }
-      return new Response(bytes, { status, headers });
+      return new BufferedResponse(new Uint8Array(bytes), { status, headers }, url);
     }
     const body = typedBody(data.body, req, url, timeoutMs, release) as unknown as BodyInit;
     return new Response(body, { status, headers });
@@ -201,7 +204,8 @@ function typedBody(
 const ignore = (): void => {};
 
 function mapError(e: unknown, req: Request, url: string, timeoutMs: number): unknown {
-  if (req.signal.aborted) return req.signal.reason;
+  const signal = signalOf(req);
+  if (signal?.aborted) return signal.reason;
   if (CloudpodsError.isInstance(e)) return e;
   const code = (e as { code?: unknown })?.code;
   if (typeof code === "string" && TIMEOUT_CODES.has(code))

@@ -4,6 +4,7 @@
 
 import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
 import type * as DebugModule from "./debug.js";
+import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
 
 /** Kept equal to package.json's version by a unit test. */
@@ -64,22 +65,44 @@ function afterBody(res: Response, after: () => void): void {
 /**
  * openapi-fetch parses a 2xx body with `response.json()` (with Content-Length) or `JSON.parse` of its text
  * (without); a JSON-typed body that is not JSON (a truncated answer) becomes an HttpError with the status and
- * request id instead of a bare SyntaxError. Other content types are refused before openapi-fetch sees them.
+ * request id instead of a bare SyntaxError quoting the body. A failure while the body is read keeps its own
+ * type: the TimeoutError, the caller's abort reason, a ConnectionError. Other content types are refused
+ * before openapi-fetch sees them.
  */
-function typedJson(res: Response, method: string, url: string): void {
+function typedJson(res: Response, method: string, url: string, signal: AbortSignal): void {
+  const fail = (cause: unknown): never => {
+    if (CloudpodsError.isInstance(cause)) throw cause;
+    if (signal.aborted) throw signal.reason;
+    // The SyntaxError quotes the body: it is not kept as the cause.
+    if (cause instanceof SyntaxError) invalidResponse(res, method, url);
+    throw connectionError(method, url, cause);
+  };
   const json = res.json;
-  res.json = () => json.call(res).catch((cause: unknown) => invalidResponse(res, method, url, cause));
+  res.json = () => json.call(res).catch(fail);
+  if (res.headers.has("content-length")) return;
+  // Without a length openapi-fetch parses text() itself; the check parses once more, on such bodies only.
+  const text = res.text;
+  res.text = () =>
+    text.call(res).then((t) => {
+      if (t !== "") {
+        try {
+          JSON.parse(t);
+        } catch (e) {
+          fail(e);
+        }
+      }
+      return t;
+    }, fail);
 }
 
 /** The error for a 2xx body that is not JSON; it never quotes the body (a portal page may echo input). */
-function invalidResponse(res: Response, method: string, url: string, cause?: unknown): never {
+function invalidResponse(res: Response, method: string, url: string): never {
   throw new HttpError({
     ...responseInit(res),
     method,
     url,
     class: "InvalidResponse",
     details: "the response body is not JSON",
-    cause,
   });
 }
 
@@ -104,7 +127,8 @@ export function createTransport({
   const direct = base === PLATFORM_FETCH || base === globalThis.fetch;
 
   return async (req, { url = req.url, body, timeoutMs: ms = timeoutMs } = {}) => {
-    const { method, headers, signal } = req;
+    const { method, headers } = req;
+    const signal = signalOf(req);
     headers.set("User-Agent", userAgent);
     if (lang && !headers.has("X-Yunion-Lang")) headers.set("X-Yunion-Lang", lang); // cp.with({ lang }) wins
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
@@ -119,10 +143,10 @@ export function createTransport({
     let done: (() => void) | undefined;
     if (native) res = await base(req, { url, body, timeoutMs: ms });
     else {
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       const ctrl = new AbortController();
-      const onAbort = () => ctrl.abort(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const onAbort = () => ctrl.abort(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
       const init = { method, headers, body: body ?? null, signal: ctrl.signal, redirect: "manual" as const };
       // The platform fetch takes (url, init): no second Request object on the hot path.
       const request = direct ? undefined : new Request(url, init);
@@ -141,7 +165,7 @@ export function createTransport({
       // its request alive for timeoutMs.
       done = () => {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
       };
       try {
         res = await (request ? (base as FetchFn)(request) : globalThis.fetch(url, init));
@@ -169,7 +193,7 @@ export function createTransport({
         method,
         url,
         class: "redirect",
-        location: res.headers.get("location") ?? undefined,
+        location: safeLocation(res.headers.get("location")),
       });
     }
     if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
@@ -180,10 +204,15 @@ export function createTransport({
         done?.();
         invalidResponse(res, method, url);
       }
-      typedJson(res, method, url);
+      if (!type || /json/i.test(type)) typedJson(res, method, url, signal);
     }
     return res;
   };
+}
+
+/** A Location without userinfo, query or fragment: a redirect may carry a token or a one-time code there. */
+function safeLocation(location: string | null): string | undefined {
+  return location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 
 /** A failure below HTTP: refused, reset, DNS, TLS. The system error code, if any, is named. */

@@ -55,7 +55,9 @@ export function fromEntry(
   const staleAt = e.expireAt - Math.min(marginMs, e.lifetimeMs / 2);
   if (!(now < staleAt)) return undefined;
   try {
-    return { access: parseAccess(e.token, e.body), staleAt, expireAt: e.expireAt };
+    // When the first process got it, on the shared local clock: the stale-token 403 rule needs its age.
+    const obtainedAt = e.expireAt - e.lifetimeMs;
+    return { access: { ...parseAccess(e.token, e.body), obtainedAt }, staleAt, expireAt: e.expireAt };
   } catch {
     return undefined;
   }

@@ -120,6 +120,10 @@ export class KeystoneAuth implements AuthPlugin {
     req.headers.set("X-Auth-Token", access.token);
   }
 
+  obtainedAt(access: AccessInfo): number | undefined {
+    return access.obtainedAt;
+  }
+
   secrets(): string[] {
     const c = this.#o.credentials as AnyCredentials;
     return [c.password, c.secret, c.token, ...this.#issued].filter((s): s is string => !!s);
@@ -216,6 +220,6 @@ export class KeystoneAuth implements AuthPlugin {
       const entry = m.toEntry(token, text, this.#expireAt, lifetime);
       await m.quietly(this.#key().then((k) => o.tokenCache!.save(k, entry, o.onDebug)));
     }
-    return (this.#access = access);
+    return (this.#access = { ...access, obtainedAt: started });
   }
 }

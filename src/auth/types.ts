@@ -41,6 +41,12 @@ export interface AccessInfo {
   roles: { id: string; name: string }[];
   /** Undefined for unscoped tokens and for keystones with no registered endpoints. */
   catalog: ServiceCatalog | undefined;
+  /**
+   * Epoch ms by the client's clock (`now`) when this token was asked for, so its age is never skewed by the
+   * server's clock. KeystoneAuth.obtainedAt() hands it to the session's stale-token rule (a 403 on a token
+   * ≥ 60 s old).
+   */
+  obtainedAt?: number | undefined;
   /** The raw `token` object, for fields this type does not name. Holds the AK/SK secret: never log it. */
   raw: Record<string, unknown>;
 }
@@ -82,6 +88,11 @@ export interface AuthPlugin<A = AccessInfo> {
   invalidate(failed?: A): boolean | void;
   /** Strings that must never appear in any message or log line (passwords, secrets, recently issued tokens). */
   secrets(): string[];
+  /**
+   * Epoch ms by the client's clock (`now`) when `access` was obtained. With it, a 403 on a credential at least
+   * 60 s old is treated like a 401 once (Cloudpods answers a stale token 403); without it a 403 is returned.
+   */
+  obtainedAt?(access: A): number | undefined;
   /** Sees every final answer; may throw a typed error for an answer the gateway itself gave. */
   checkResponse?(res: Response, req: Request): Response | Promise<Response>;
   /** Called once by createTypedClient, before any request: the plugin's login URL and transport. */

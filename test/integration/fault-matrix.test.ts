@@ -189,6 +189,25 @@ const EXPECT: Record<string, (o: Outcome, s: FaultServer, env: FaultEnv) => void
   },
   "get-302": (o, s, env) => expectRedirect(o, s, env, "GET", 302),
   "post-307": (o, s, env) => expectRedirect(o, s, env, "POST", 307),
+  "get-invalid-json-chunked": (o, s) => {
+    // Once a bare SyntaxError quoting the body (and the token it echoed).
+    const e = thrown(o, HttpError);
+    expect([e.status, e.class, e.requestId]).toEqual([200, "InvalidResponse", "req-broken"]);
+    expect(e.cause).toBeUndefined();
+    expect(s.count("GET", "/servers")).toBe(1);
+  },
+  "get-302-token-location": (o, s, env) => {
+    const e = thrown(o, HttpError);
+    expect([e.status, e.class, e.location]).toEqual([302, "redirect", `${env.other.origin}/servers`]);
+    expect(s.count("GET", "/servers")).toBe(1);
+  },
+  "get-403-echo-token": (o, s) => {
+    // A young token's 403 is returned as is (no re-login), its echo of the token scrubbed.
+    const r = resolved(o);
+    expect(r.response.status).toBe(403);
+    expect(r.error).toMatchObject({ class: "ForbiddenError", code: 403, details: "token ***" });
+    expect(s.count("POST", LOGIN)).toBe(1);
+  },
   "paginate-400-echo": (o) => {
     const e = thrown(o, HttpError);
     expect([e.status, e.code]).toEqual([400, "InputParameterError"]);

@@ -73,6 +73,22 @@ const echoToken =
       ctx,
     );
 
+/** A chunked JSON 200 that does not parse, quoting the caller's token (openapi-fetch JSON.parses it itself). */
+const brokenJson: Reply = ({ req, res }) => {
+  res.writeHead(200, { "content-type": "application/json", "x-request-id": "req-broken" });
+  res.write(`{"servers": [{"id": "s1", "echo": "${String(req.headers["x-auth-token"])}"`);
+  res.end(", oops");
+};
+
+/** A redirect whose Location carries the caller's token in userinfo and query. */
+const tokenRedirect =
+  (other: string): Reply =>
+  ({ req, res }) => {
+    const t = String(req.headers["x-auth-token"]);
+    const location = other.replace("//", `//u:${t}@`) + `/servers?auth_token=${t}#${t}`;
+    res.writeHead(302, { location, "content-length": "0" }).end();
+  };
+
 /** A captive portal or proxy page: 200, text/html, chunked (no Content-Length), echoing the user. */
 const portal: Reply = ({ res }) => {
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "x-request-id": "req-portal" });
@@ -162,6 +178,17 @@ export const SCENARIOS: readonly Scenario[] = [
     id: "post-307",
     routes: (e) => ({ "POST /servers": redirect(307, `${e.other.origin}/servers`) }),
     run: create,
+  },
+  { id: "get-invalid-json-chunked", routes: () => ({ "GET /servers": brokenJson }), run: list },
+  {
+    id: "get-302-token-location",
+    routes: (e) => ({ "GET /servers": tokenRedirect(e.other.origin) }),
+    run: list,
+  },
+  {
+    id: "get-403-echo-token",
+    routes: () => ({ "GET /servers": echoToken(403, "ForbiddenError") }),
+    run: list,
   },
   {
     id: "paginate-400-echo",

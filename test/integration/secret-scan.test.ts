@@ -27,7 +27,47 @@ interface Kind {
   tokenExtra: Record<string, unknown>;
 }
 
+/**
+ * A password drawn from the characters that defeat naive scrubbing: quotes, backslashes, control characters,
+ * non-ASCII, URL-reserved ones. Seeded, so a failure can be replayed.
+ */
+function generatedPassword(seed: number): string {
+  const alphabet = [
+    '"',
+    "\\",
+    "'",
+    "\u0001",
+    "\u001f",
+    "\t",
+    "\n",
+    "é",
+    "中",
+    "😀",
+    "%",
+    "+",
+    "&",
+    "=",
+    " ",
+    "/",
+    "?",
+    "#",
+  ];
+  let x = seed;
+  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x);
+  let out = `gen${seed}-`;
+  for (let i = 0; i < 16; i++)
+    out += alphabet[next() % alphabet.length]! + String.fromCharCode(97 + (next() % 26));
+  return out;
+}
+
+const GENERATED = [1, 2].map(generatedPassword);
+
 const KINDS: readonly Kind[] = [
+  ...GENERATED.map((password, i) => ({
+    name: `generated password ${i + 1}`,
+    credentials: { username: "sysadmin", password, domain: "Default" },
+    tokenExtra: {},
+  })),
   {
     name: "password",
     credentials: { username: "sysadmin", password: PASSWORD, domain: "Default" },
@@ -44,7 +84,13 @@ const KINDS: readonly Kind[] = [
 /** Every text a caller may print from an outcome, labelled for the failure report. */
 function texts(o: Outcome): [string, string][] {
   const out: [string, string][] = o.debug.map((line, i) => [`debug[${i}]`, line]);
-  if (o.ok) return out;
+  if (o.ok) {
+    // An API result's error body is what a caller prints (the README's quick start does).
+    const error = (o.value as { error?: unknown } | undefined)?.error;
+    if (error !== undefined)
+      out.push(["result.error", JSON.stringify(error)], ["inspect(result.error)", inspect(error)]);
+    return out;
+  }
   const e = o.error as Error;
   out.push(
     ["message", String(e?.message)],
@@ -54,6 +100,16 @@ function texts(o: Outcome): [string, string][] {
     ["stack", String(e?.stack)],
   );
   return out;
+}
+
+/**
+ * What a leak may look like: the secret raw, JSON-escaped once or twice, URL-encoded, and the first 12
+ * characters of each (a message cut before scrubbing). Written here, not taken from the code under test.
+ */
+function leakForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = [secret, json, JSON.stringify(json).slice(1, -1), encodeURIComponent(secret)];
+  return [...new Set([...forms, ...forms.map((f) => f.slice(0, 12))])];
 }
 
 let env: FaultEnv;
@@ -81,9 +137,11 @@ async function scan(kind: Kind, scenarios: readonly Scenario[]) {
     logins += env.server.count("POST", "/v3/auth/tokens");
     debug.push(...o.debug);
     // The issued list grows as scenarios log in, so it is read after each run.
-    const secrets = [PASSWORD, SECRET, TOKEN_CREDENTIAL, ...env.server.issued];
+    const secrets = [PASSWORD, SECRET, TOKEN_CREDENTIAL, ...GENERATED, ...env.server.issued];
     for (const [where, text] of texts(o)) {
-      for (const s of secrets) if (text.includes(s)) leaks.push(`${sc.id} ${where}: …${s.slice(0, 6)}…`);
+      for (const s of secrets) {
+        if (leakForms(s).some((f) => text.includes(f))) leaks.push(`${sc.id} ${where}: …${s.slice(0, 6)}…`);
+      }
     }
   }
   return { leaks, debug, logins };

@@ -9,7 +9,7 @@ const CATALOG: ServiceCatalog = [service("identity", { public: "https://ks.test:
 const auth: AuthPlugin = {
   getAccess: async () =>
     ({ token: "tok-1234", expiresAt: new Date(Date.UTC(2030, 0, 1)), catalog: CATALOG }) as AccessInfo,
-  authorize: (req, { access }) => req.headers.set("X-Auth-Token", access.token),
+  authorize: (req, ctx) => void req.headers.set("X-Auth-Token", ctx.access.token),
   invalidate: () => {},
   secrets: () => ["tok-1234"],
 };

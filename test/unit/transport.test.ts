@@ -180,7 +180,7 @@ describe("createTransport: failed answers become the flat Cloudpods error", () =
   });
 
   it("leaves a flat Cloudpods body byte for byte, and keeps the request URL", async () => {
-    const flat = `{"class":"NotFoundError","code":404,"details":"server ${SECRET} \u00e9 not found","time":"t"}`;
+    const flat = `{"class":"NotFoundError","code":404,"details":"server vm1 \u00e9 not found","time":"t"}`;
     const send = via(
       () =>
         Object.defineProperty(
@@ -192,5 +192,22 @@ describe("createTransport: failed answers become the flat Cloudpods error", () =
     const res = await send(new Request("http://h.invalid/servers/x"));
     expect(await res.text()).toBe(flat);
     expect(res.url).toBe("http://h.invalid/servers/x");
+  });
+
+  it("scrubs a flat body that echoes a secret in any encoding, keeping it valid JSON", async () => {
+    const odd = 'p"w\\q\u0001é-tok';
+    const forms = [odd, JSON.stringify(odd).slice(1, -1), encodeURIComponent(odd)];
+    for (const form of forms) {
+      const body = JSON.stringify({ class: "ForbiddenError", code: 403, details: `token ${form} denied` });
+      const send = createTransport({
+        fetch: async () =>
+          new Response(body, { status: 403, headers: { "content-type": "application/json" } }),
+        secrets: () => [odd],
+      });
+      const text = await (await send(new Request("http://h.invalid/servers"))).text();
+      expect(JSON.parse(text)).toMatchObject({ class: "ForbiddenError", code: 403 });
+      for (const f of forms) expect(text).not.toContain(f);
+      expect(text).toContain("***");
+    }
   });
 });

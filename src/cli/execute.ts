@@ -1,0 +1,102 @@
+// Runs one spec command: send the request through the library's session, page through lists (`--all` via
+// paginate), wait when asked, and render the answer.
+
+import type { Cloudpods } from "../client.js";
+import { HttpError } from "../errors.js";
+import { paginate } from "../lazy.js";
+import type { PageResult } from "../paginate.js";
+import { renderList, renderObject, unwrap, type OutputFormat } from "./output.js";
+import type { ApiCall } from "./program.js";
+import { buildRequest, callParts } from "./request.js";
+import { waitFor, waitTarget } from "./wait.js";
+
+export interface ExecIo {
+  writeOut(s: string): void;
+  writeErr(s: string): void;
+  width: number;
+  stderrTty: boolean;
+  waitIntervalMs: number;
+}
+
+async function readJson(res: Response): Promise<{ data: unknown; text: string }> {
+  const text = await res.text();
+  if (text.trim() === "") return { data: undefined, text };
+  try {
+    return { data: JSON.parse(text) as unknown, text };
+  } catch {
+    return { data: text, text };
+  }
+}
+
+async function httpError(req: Request, res: Response, text: string, cp: Cloudpods): Promise<HttpError> {
+  const { errorFields } = await import("../errorbody.js");
+  return new HttpError({
+    ...errorFields(res, text, cp.auth.secrets()),
+    method: req.method,
+    url: res.url || req.url,
+  });
+}
+
+export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat, io: ExecIo): Promise<void> {
+  const { cmd } = call;
+  const send = cp.fetchFor(cmd.serviceType);
+  const parts = callParts(cmd, call);
+
+  if (cmd.listKey !== undefined && call.all) {
+    const getPage = async (query: Record<string, unknown>): Promise<PageResult> => {
+      const res = await send(buildRequest(cmd.method, parts, query));
+      const { data, text } = await readJson(res);
+      return res.ok ? { data, response: res } : { error: text, response: res };
+    };
+    const items: unknown[] = [];
+    const pages = paginate<unknown>(getPage, cmd.listKey, parts.query, {
+      label: cmd.path,
+      secrets: () => cp.auth.secrets(),
+    });
+    for await (const item of pages) items.push(item);
+    io.writeOut(await renderList(items, { format, width: io.width }));
+    return;
+  }
+
+  const req = buildRequest(cmd.method, parts);
+  const res = await send(req.clone());
+  const { data, text } = await readJson(res);
+  if (!res.ok) throw await httpError(req, res, text, cp);
+
+  if (cmd.listKey !== undefined) {
+    const env = (data ?? {}) as Record<string, unknown>;
+    const items = Array.isArray(env[cmd.listKey]) ? (env[cmd.listKey] as unknown[]) : [];
+    const total = typeof env.total === "number" ? env.total : undefined;
+    io.writeOut(await renderList(items, { format, width: io.width, total }));
+    return;
+  }
+
+  let shown = unwrap(data);
+  const target = call.wait ? waitTarget(cmd) : undefined;
+  if (target !== undefined) {
+    const obj = shown as Record<string, unknown> | undefined;
+    const id = call.pathArgs[0] ?? (typeof obj?.id === "string" ? obj.id : undefined);
+    if (id !== undefined) {
+      const collection = cmd.path.split("/")[1] ?? "";
+      const showPath = `/${collection}/${encodeURIComponent(id)}`;
+      const probe = async () => {
+        const r = await send(
+          buildRequest("GET", { path: showPath, query: {}, headers: {}, body: undefined }),
+        );
+        const { data: d, text: t } = await readJson(r);
+        if (!r.ok && r.status !== 404) throw await httpError(req, r, t, cp);
+        return { status: r.status, data: d };
+      };
+      const final = await waitFor(target, probe, {
+        label: `${cmd.name.slice(0, cmd.name.lastIndexOf("-"))} ${id}`,
+        timeoutMs: call.waitTimeoutS * 1000,
+        intervalMs: io.waitIntervalMs,
+        tty: io.stderrTty,
+        write: io.writeErr,
+      });
+      if (final !== undefined) shown = unwrap(final);
+    }
+  }
+  if (shown === undefined) return;
+  io.writeOut(await renderObject(shown, { format, width: io.width }));
+}

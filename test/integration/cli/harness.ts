@@ -1,0 +1,65 @@
+// Spawns the real `cloudpods` bin (src/cli/main.ts through tsx, the dev entry) as a child process against a
+// fake Cloudpods, and collects exit code, stdout and stderr. Bounded: a child still running after 60 s is
+// killed and the test fails.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { service } from "../../fixtures/token.js";
+import { login, startFaultServer, type FaultServer } from "../fault-server.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const PASSWORD = "pa55-w0rd-never-printed";
+
+export function cli(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", MAIN, ...args],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        // The child's own env only: no OS_* of the developer's shell leaks in.
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, COLUMNS: "200", ...env },
+      },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") return reject(error);
+        resolve({ code: child.exitCode, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A fake Cloudpods whose catalog holds compute_v2 and identity, both served by itself. */
+export async function startCloud(): Promise<FaultServer> {
+  const server = await startFaultServer();
+  return server;
+}
+
+export function loginRoute(server: FaultServer) {
+  return login({
+    fixture: {
+      catalog: [
+        service("compute_v2", { public: server.origin }),
+        service("identity", { public: server.authUrl }),
+      ],
+    },
+  });
+}
+
+export const osEnv = (server: FaultServer): Record<string, string> => ({
+  OS_AUTH_URL: server.authUrl,
+  OS_USERNAME: "sysadmin",
+  OS_PASSWORD: PASSWORD,
+  OS_PROJECT_NAME: "system",
+  OS_DOMAIN_NAME: "Default",
+});
