@@ -69,10 +69,10 @@ function afterBody(res: Response, after: () => void): void {
  * type: the TimeoutError, the caller's abort reason, a ConnectionError. Other content types are refused
  * before openapi-fetch sees them.
  */
-function typedJson(res: Response, method: string, url: string, signal: AbortSignal): void {
+function typedJson(res: Response, method: string, url: string, signal: AbortSignal | undefined): void {
   const fail = (cause: unknown): never => {
     if (CloudpodsError.isInstance(cause)) throw cause;
-    if (signal.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason;
     // The SyntaxError quotes the body: it is not kept as the cause.
     if (cause instanceof SyntaxError) invalidResponse(res, method, url);
     throw connectionError(method, url, cause);
