@@ -235,11 +235,13 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
       },
       async waitFor(path: string, init: { params: unknown }, options: WaitOptions<unknown>) {
         const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
-        return (await import("./wait.js")).waitFor(poll, waitLabel(path, init), options, secrets);
+        const w = await import("./wait.js");
+        return w.waitFor(poll, w.waitLabel(path, init.params), options, secrets);
       },
       async waitForDelete(path: string, init: { params: unknown }, options?: WaitForDeleteOptions<unknown>) {
         const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
-        return (await import("./wait.js")).waitForDelete(poll, waitLabel(path, init), options, secrets);
+        const w = await import("./wait.js");
+        return w.waitForDelete(poll, w.waitLabel(path, init.params), options, secrets);
       },
     }) as ServiceClient<Paths, Items>;
   }
@@ -275,15 +277,6 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
     deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),
     batch: async (items, fn, options) => (await import("./batch.js")).batch(items, fn, options, secrets),
   };
-}
-
-/** `/servers/{id}` with its path parameters filled in, for error messages. */
-function waitLabel(path: string, init: { params: unknown }): string {
-  const values = ((init?.params as { path?: Record<string, unknown> } | undefined)?.path ?? {}) as Record<
-    string,
-    unknown
-  >;
-  return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
 }
 
 export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
