@@ -53,6 +53,9 @@ export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wai
 export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
 export type { CachedToken, TokenCache } from "./auth/cache-types.js";
 export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
+export { loadOpenrc, parseOpenrc } from "./openrc.js";
+export type { OpenrcEnv } from "./openrc.js";
+export type { WithOptions } from "./derived.js";
 export { createTypedClient } from "./typed-client.js";
 export type { TypedClient, TypedClientOptions } from "./typed-client.js";
 export type { AuthEnv, AuthorizeContext } from "./auth/types.js";

@@ -139,7 +139,7 @@ export function createTransport({
     const { method, headers } = req;
     const signal = signalOf(req);
     headers.set("User-Agent", userAgent);
-    if (lang) headers.set("X-Yunion-Lang", lang);
+    if (lang && !headers.has("X-Yunion-Lang")) headers.set("X-Yunion-Lang", lang); // cp.with({ lang }) wins
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
       // Cloudpods keystone wants a real Content-Length (no chunked login), and bytes can be logged.
       body = new Uint8Array(await req.arrayBuffer());
