@@ -57,7 +57,8 @@ export async function waitFor(target: WaitTarget, poll: Poll, o: WaitOptions): P
   };
   try {
     if (target.gone) {
-      await lib.waitForDelete(poll, o.label, common, o.secrets);
+      // A server in the recycle bin (`pending_deleted`) is gone as far as the command is concerned.
+      await lib.waitForDelete(poll, o.label, { ...common, pendingDeleted: true }, o.secrets);
       show("deleted", Date.now() - started, true);
       return undefined;
     }
