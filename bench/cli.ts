@@ -1,14 +1,13 @@
 // The `cloudpods` bin's start-up: spawn the BUILT bin (dist/, what an installed package runs) for
 // `cloudpods server-list` and time spawn → first byte on stdout. The token cache is on, as for a user, so
-// after the first run this is start-up + one GET. Against the bench's fake Cloudpods (a child process);
-// move it to the embedded sandbox once that lands.
+// after the first run this is start-up + one GET. Against the embedded sandbox, in this process.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { startBenchServer } from "./server.js";
+import { startSandbox } from "../src/sandbox/index.js";
 import { median, print } from "./stats.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,16 +35,19 @@ function firstOutput(env: NodeJS.ProcessEnv): Promise<number> {
 
 export async function benchCli(quick: boolean): Promise<void> {
   if (!existsSync(BIN)) throw new Error("bench cli: run `npm run build` first (it times the built bin)");
-  const server = await startBenchServer();
+  const sandbox = await startSandbox();
   const cache = mkdtempSync(path.join(tmpdir(), "cloudpods-bench-"));
   try {
+    const { username, password, domain, project } = sandbox.admin;
     const env = {
       PATH: process.env.PATH,
       XDG_CACHE_HOME: cache,
-      OS_AUTH_URL: `${server.url}/v3`,
-      OS_USERNAME: "sysadmin",
-      OS_PASSWORD: server.password,
-      OS_PROJECT_NAME: "system",
+      OS_AUTH_URL: sandbox.authUrl,
+      OS_USERNAME: username,
+      OS_PASSWORD: password,
+      OS_DOMAIN_NAME: domain,
+      OS_PROJECT_NAME: project,
+      OS_PROJECT_DOMAIN: domain,
     };
     await firstOutput(env); // warm-up: logs in and fills the token cache
     const runs = quick ? 5 : 15;
@@ -57,7 +59,7 @@ export async function benchCli(quick: boolean): Promise<void> {
       `${ms(median(samples))} ms (${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`,
     );
   } finally {
-    await server.stop();
+    await sandbox.close();
     rmSync(cache, { recursive: true, force: true });
   }
 }
