@@ -3,6 +3,7 @@
 // incremental paging, `{"<plural>": [...], "next_marker"}` and no total. An empty list ends the walk
 // (`{"servers":[]}` carries no total at all).
 
+import { errorFields } from "./errorbody.js";
 import { CloudpodsError, HttpError } from "./errors.js";
 
 /** What an openapi-fetch GET resolves to. */
@@ -53,7 +54,6 @@ export async function* paginate<T>(
     if (error !== undefined || !response.ok) {
       // openapi-fetch already read the body, as JSON or text.
       const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-      const { errorFields } = await import("./errorbody.js");
       throw new HttpError({
         ...errorFields(response, text, options.secrets?.()),
         method: "GET",

@@ -3,6 +3,7 @@
 // token must never follow a Location elsewhere), network failures typed, and the debug hook.
 
 import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
+import { errorResponse } from "./errorbody.js";
 import type * as DebugModule from "./debug.js";
 import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
@@ -215,7 +216,7 @@ export function createTransport({
         location: safeLocation(res.headers.get("location")),
       });
     }
-    if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
+    if (status > 399) return errorResponse(res, secrets?.());
     if (status > 199 && status < 300) {
       const type = res.headers.get("content-type");
       if (type && !/json/i.test(type) && res.body && res.headers.get("content-length") !== "0") {

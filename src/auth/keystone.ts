@@ -5,12 +5,20 @@
 // garbage) to keep the browser bundle small.
 
 import { AuthenticationError, CloudpodsError, HttpError, invalidConfig, responseInit } from "../errors.js";
+import { errorFields } from "../errorbody.js";
 import { normalizeAuthUrl } from "../catalog.js";
-import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
 import type { TokenCache } from "./cache-types.js";
 import type { AccessInfo, AuthPlugin, AuthorizeContext } from "./types.js";
+import type { AkskInput } from "./aksk.js";
+
+/**
+ * The exact JSON body POSTed to {authUrl}/auth/tokens for an AK/SK login (see aksk.ts). The signer is the one
+ * lazy chunk worth its indirection (over 1 kB a page without AK/SK never loads).
+ */
+export const akskAuthBody = async (input: AkskInput): Promise<string> =>
+  (await import("./aksk.js")).akskAuthBody(input);
 
 export type Credentials =
   /** `domain` is the user's domain NAME (what climc sends); without it Cloudpods searches every domain. */
@@ -199,7 +207,6 @@ export class KeystoneAuth implements AuthPlugin {
     );
     const text = await res.text();
     if (!res.ok) {
-      const { errorFields } = await import("../errorbody.js");
       const init = { ...errorFields(res, text, this.secrets()), method: "POST", url };
       const { status } = res;
       if (status === 404 && !/\/v3$/.test(this.authUrl)) {
