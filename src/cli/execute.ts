@@ -1,8 +1,8 @@
 // Runs one spec command: send the request through the library's session, page through lists (`--all` via
 // paginate), wait when asked, and render the answer.
 
-import type { ReadableStream as WebReadable } from "node:stream/web";
 import { errorFields } from "../errorbody.js";
+import type { ReadableStream as WebReadable } from "node:stream/web";
 import type { Cloudpods } from "../client.js";
 import { HttpError } from "../errors.js";
 import { paginate, type PageResult } from "../paginate.js";
