@@ -59,7 +59,7 @@ export async function run(argv: readonly string[], world: RunWorld): Promise<num
       out(script);
       return 0;
     }
-    const cp = openClient(inv.global, world.env, err);
+    const cp = await openClient(inv.global, world.env, err);
     try {
       const format = inv.global.output;
       if (inv.kind === "api") {

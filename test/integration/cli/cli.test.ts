@@ -197,6 +197,12 @@ describe("cloudpods: auth, wait, access keys, help, completion", { timeout: 120_
       auth: { identity: { password: { user: { name: string } } } };
     };
     expect(loginBody.auth.identity.password.user.name).toBe("sysadmin");
+    const bad = join(dir, "bad-openrc");
+    writeFileSync(bad, `export OS_AUTH_URL=${server.authUrl}\nexport OS_PASSWORD=two words\n`);
+    const b = await cli(["--rc", bad, "server-list"], {});
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(`${bad}:2: OS_PASSWORD`);
+    expect(b.stderr).not.toContain("two words");
   });
 
   it("caches the token across commands: the second one does not log in", async () => {
