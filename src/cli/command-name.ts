@@ -47,7 +47,7 @@ export function resourceName(segment: string): string {
   if (known !== undefined) return known;
   const singular = segment.endsWith("ies")
     ? `${segment.slice(0, -3)}y`
-    : segment.endsWith("sses")
+    : segment.endsWith("sses") || segment.endsWith("uses")
       ? segment.slice(0, -2)
       : segment.endsWith("s")
         ? segment.slice(0, -1)

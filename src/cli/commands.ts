@@ -35,9 +35,19 @@ function listKeyOf(doc: Json, path: string, op: Json): string | undefined {
   return prop !== undefined && flatten(doc, prop).type === "array" ? last : undefined;
 }
 
+/** True when the document's security is a Keystone token in X-Auth-Token (not another product's API). */
+function keystoneSecured(doc: Json): boolean {
+  const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>;
+  const used = Array.isArray(doc.security) ? doc.security.flatMap((r) => Object.keys(r as Json)) : [];
+  return used.some((k) => /^x-auth-token$/i.test(String(deref(doc, schemes[k]).name ?? "")));
+}
+
 export async function loadCommands(): Promise<CommandSpec[]> {
-  const apis = listApis();
-  const docs = await Promise.all(apis.map((a) => loadDocument(a.name)));
+  // Only the APIs a Keystone login reaches: the KubeSphere gateway's own spec is not a Cloudpods service.
+  const all = listApis();
+  const loaded = await Promise.all(all.map((a) => loadDocument(a.name) as unknown as Json));
+  const apis = all.filter((_, i) => keystoneSecured(loaded[i]!));
+  const docs = loaded.filter((d) => keystoneSecured(d));
   const out: CommandSpec[] = [];
   const taken = new Set<string>();
   apis.forEach((api, i) => {

@@ -70,6 +70,7 @@ describe("commandName: climc's spellings", () => {
   });
   it("singularizes", () => {
     expect(resourceName("addresses")).toBe("address");
+    expect(resourceName("componentstatuses")).toBe("componentstatus");
     expect(resourceName("dns_zones")).toBe("dns-zone");
   });
 });
