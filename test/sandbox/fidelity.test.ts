@@ -94,6 +94,9 @@ describe("the sandbox answers the recorded Cloudpods 3.10 exchanges alike", () =
       return;
     }
     expect(answer.status).toBe(x.response.status);
+    // 2xx JSON carries a charset, error bodies do not (recordings).
+    const type = x.response.headers["content-type"];
+    if (type) expect(answer.headers.get("content-type")).toBe(type);
     const { problems, missing: left } = shapeDiff(x.response.body, answer.body);
     for (const m of left) missing.add(m);
     expect(problems).toEqual([]);
