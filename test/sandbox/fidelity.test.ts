@@ -106,6 +106,10 @@ describe("the sandbox answers the recorded Cloudpods 3.10 exchanges alike", () =
     }
   });
 
+  it("leaves out no more recorded fields than it did (a ratchet: lower it when fields are added)", () => {
+    expect(missing.size, [...missing].sort().join(" ")).toBeLessThanOrEqual(47);
+  });
+
   it("lists every deviation it uses", () => {
     for (const prefix of Object.keys(DEVIATIONS))
       expect(
