@@ -47,6 +47,12 @@ const TRANSIENT = new Set([429, 500, 502, 503, 504]);
 const FAILED = /_fail(ed)?$/;
 const DELETE_FAILED = /delete_fail(ed)?$/;
 
+/** `/servers/{id}` with its path parameters filled in, for messages. */
+export function waitLabel(path: string, params: unknown): string {
+  const values = (params as { path?: Record<string, unknown> } | undefined)?.path ?? {};
+  return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
+}
+
 /** `{"server": {...}}` → the server; anything else as it is. */
 export function unwrap(data: unknown): unknown {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return data;

@@ -26,7 +26,8 @@ it("README code blocks compile", async () => {
         .replace(/"cloudpods-sdk\/generated\/([\w-]+)"/g, (_, name: string) =>
           JSON.stringify(path.join(root, `generated/${name}.js`)),
         )
-        .replaceAll(`"cloudpods-sdk/sandbox"`, JSON.stringify(path.join(root, "src/sandbox/index.js")));
+        .replaceAll(`"cloudpods-sdk/sandbox"`, JSON.stringify(path.join(root, "src/sandbox/index.js")))
+        .replaceAll(`"cloudpods-sdk/node"`, JSON.stringify(path.join(root, "src/transport-node.js")));
       await writeFile(file, `${code2.replaceAll(`"cloudpods-sdk"`, src)}\nexport {};\n`);
       return file;
     }),

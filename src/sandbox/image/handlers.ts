@@ -25,11 +25,33 @@ const BOOL = new Set(["protected", "is_public", "is_standard", "is_guest_image",
 const INT = new Set(["min_disk", "min_ram", "size"]);
 const FORMATS = ["raw", "qcow2", "vmdk", "vhd", "iso", "docker", "tgz"];
 
+/**
+ * The value as glance reads it: URL-decoded again and again until it stops changing (FetchImageMeta's
+ * decodeMeta, pkg/mcclient/modules/image/images.go, with Go's QueryUnescape: `+` is a space).
+ */
+function decodeMeta(value: string): string {
+  for (let v = value, i = 0; i < 8; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(v.replace(/\+/g, " "));
+    } catch {
+      return v;
+    }
+    if (next === v) return v;
+    v = next;
+  }
+  return value;
+}
+
+/** Go writes header values as raw UTF-8 bytes; Node only sends Latin-1, so the bytes go as Latin-1 chars. */
+const rawUtf8 = (value: string): string => Buffer.from(value, "utf8").toString("latin1");
+
 /** `X-Image-Meta-*` headers as typed fields, `X-Image-Meta-Property-*` as `properties`. */
 export function metaFromHeaders(headers: Record<string, string>): Json {
   const fields: Json = {};
   const properties: Json = {};
-  for (const [k, v] of Object.entries(headers)) {
+  for (const [k, raw] of Object.entries(headers)) {
+    const v = decodeMeta(raw);
     if (k.startsWith(PROPERTY)) properties[k.slice(PROPERTY.length)] = v;
     else if (k.startsWith(META)) {
       const f = k.slice(META.length);
@@ -44,10 +66,10 @@ export function metaHeaders(image: Item): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(image)) {
     if (v === undefined || k === "properties") continue;
-    out[META + k] = typeof v === "object" ? JSON.stringify(v) : String(v);
+    out[META + k] = rawUtf8(typeof v === "object" ? JSON.stringify(v) : String(v));
   }
   for (const [k, v] of Object.entries((image.properties as Json | undefined) ?? {}))
-    out[PROPERTY + k] = String(v);
+    out[PROPERTY + k] = rawUtf8(String(v));
   return out;
 }
 
