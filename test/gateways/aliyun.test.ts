@@ -96,6 +96,27 @@ describe("AliyunApiGatewayAuth", () => {
     expect(stamps.size).toBe(3);
   });
 
+  it("the default Node transport (undici) sends exactly what was signed", async () => {
+    const { gw } = await setup();
+    const api = createTypedClient<Paths, null>({
+      baseUrl: gw.url,
+      auth: new AliyunApiGatewayAuth({
+        appKey: "appKey",
+        appSecret: "s3cret-app-secret",
+        endpoint: "public",
+        allowInsecureHttp: true,
+        now: () => T0 + 1,
+      }),
+    });
+    try {
+      expect((await api.POST("/items", { body: { a: "中" } })).response.status).toBe(200);
+      expect((await api.GET("/items", { params: { query: { q: "x y" } } })).response.status).toBe(200);
+      expect(gw.received.map((r) => r.verified)).toEqual([true, true]);
+    } finally {
+      await api.close();
+    }
+  });
+
   it("never replays a 401: no fresh credential can help a signature", async () => {
     const { api, gw } = await setup();
     gw.script.push({ status: 401 });

@@ -79,6 +79,50 @@ describe("KubeSphereAuth on 4.x", () => {
     expect(ks.calls.map((c) => c.status)).toEqual([200, 401, 200]);
   });
 
+  it("a second 401 after the re-login is returned, not looped", async () => {
+    const clock = { now: 1_764_000_000_000 };
+    ks = await startKubeSphere({ version: "4", now: () => clock.now });
+    let apiSends = 0;
+    const api = createTypedClient<paths, unknown>({
+      baseUrl: ks.url,
+      auth: new KubeSphereAuth({ username: "admin", password: "P@88w0rd", now: () => clock.now }),
+      // Every API call is refused (a token the gateway never accepts); logins pass through.
+      fetch: (r) =>
+        r.url.includes("/api/v1/")
+          ? Promise.resolve(
+              new Response("{}", { status: 401, headers: { "content-type": "application/json" } }),
+            ).finally(() => apiSends++)
+          : fetch(r),
+    });
+    expect((await api.GET("/api/v1/componentstatuses")).response.status).toBe(401);
+    expect(apiSends).toBe(2);
+    expect(grantTypes(ks)).toEqual(["password:200", "refresh_token:200"]);
+  });
+
+  it("an early refresh that fails (gateway down) keeps the still-valid token", async () => {
+    let down = false;
+    const clock = { now: 1_764_000_000_000 };
+    ks = await startKubeSphere({ version: "4", ttlSeconds: 600, now: () => clock.now });
+    const api = createTypedClient<paths, unknown>({
+      baseUrl: ks.url,
+      auth: new KubeSphereAuth({ username: "admin", password: "P@88w0rd", now: () => clock.now }),
+      fetch: (r) =>
+        down && r.url.endsWith("/oauth/token")
+          ? Promise.resolve(new Response("", { status: 503 }))
+          : fetch(r),
+    });
+    expect((await api.GET("/api/v1/componentstatuses")).response.status).toBe(200);
+    clock.now += 570_000;
+    down = true;
+    expect((await api.GET("/api/v1/componentstatuses")).response.status).toBe(200);
+    clock.now += 60_000; // now really expired: the refresh error surfaces
+    await expect(api.GET("/api/v1/componentstatuses")).rejects.toMatchObject({
+      status: 503,
+      name: "HttpError",
+    });
+    expect(ks.calls.map((c) => c.status)).toEqual([200, 200]);
+  });
+
   it("a token that expires_in 0 (member clusters) is kept until a 401", async () => {
     const { ks, clock, list } = await setup({ version: "4", ttlSeconds: 0 });
     expect(await list()).toBe(200);

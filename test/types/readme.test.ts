@@ -22,9 +22,11 @@ it("README code blocks compile", async () => {
       // The package imports itself by name; point that at the sources.
       const src = JSON.stringify(path.join(root, "src/index.js"));
       // Its generated subpaths too (the exports map points at dist/, which a checkout may not have built).
-      const code2 = code.replace(/"cloudpods-sdk\/generated\/([\w-]+)"/g, (_, name: string) =>
-        JSON.stringify(path.join(root, `generated/${name}.js`)),
-      );
+      const code2 = code
+        .replace(/"cloudpods-sdk\/generated\/([\w-]+)"/g, (_, name: string) =>
+          JSON.stringify(path.join(root, `generated/${name}.js`)),
+        )
+        .replaceAll(`"cloudpods-sdk/sandbox"`, JSON.stringify(path.join(root, "src/sandbox/index.js")));
       await writeFile(file, `${code2.replaceAll(`"cloudpods-sdk"`, src)}\nexport {};\n`);
       return file;
     }),
