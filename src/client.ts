@@ -8,9 +8,9 @@ import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
 import { authUrlProblem, gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { TokenCache } from "./auth/cache-types.js";
 import type { DebugSink } from "./debug.js";
-import { invalidConfig } from "./errors.js";
-import { paginate } from "./lazy.js";
-import type { PageResult } from "./paginate.js";
+import { CloudpodsError, invalidConfig } from "./errors.js";
+import { checkOptions } from "./options.js";
+import { paginate, type PageResult } from "./paginate.js";
 import { LightRequest } from "./request.js";
 import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
@@ -52,6 +52,8 @@ export interface CloudpodsOptions {
   authFailureCooldownMs?: number | undefined;
   /** Per request, default 30 000; 0 disables. */
   timeoutMs?: number | undefined;
+  /** A larger answer fails with code `ResponseTooLarge`. Default 64 MiB; 0 disables. */
+  maxResponseBytes?: number | undefined;
   retry?: RetryOptions | false | undefined;
   /** PEM CA bundle(s); Node transport only. */
   ca?: string | readonly string[] | undefined;
@@ -127,7 +129,10 @@ export interface Cloudpods {
   fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
-  /** Releases the Node transport's sockets. */
+  /**
+   * Releases the Node transport's sockets and any body left unread. Idempotent; every later call fails at
+   * once with code `ClientClosed`.
+   */
   close(): Promise<void>;
   /** A new AK/SK pair for the caller's user and project, as `climc credential-create-aksk`. */
   createAccessKey(input?: AccessKeys.CreateAccessKeyInput): Promise<AccessKeys.CreatedAccessKey>;
@@ -155,6 +160,7 @@ export interface Cloudpods {
 }
 
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
+  checkOptions(o);
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
   const urlProblem = authUrlProblem(o.authUrl);
@@ -174,16 +180,29 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
       onDebug,
       secrets: () => auth.secrets(),
     });
-  // Resolved on first use, so creating a client stays synchronous and never touches the network.
+  let closed: Promise<void> | undefined;
+  // Resolved on first use, so creating a client stays synchronous and never touches the network. A failed
+  // load (an unreadable caFile) is not kept: the next call tries again. After close() every call, logins
+  // included, fails at once.
   const transport: Transport = (req, init) =>
-    ready ? ready(req, init) : (loading ??= load()).then((t) => (ready = t)(req, init));
+    closed
+      ? Promise.reject(new CloudpodsError("the client is closed", "ClientClosed"))
+      : ready
+        ? ready(req, init)
+        : (loading ??= load().catch((e: unknown) => {
+            loading = undefined;
+            throw e;
+          })).then((t) => (ready = t)(req, init));
 
   if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
   const auth: AuthPlugin =
     o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport, onDebug });
-  const close = async () => {
-    await (base as { close?: () => Promise<void> } | undefined)?.close?.();
-  };
+  // Idempotent; before the first call there is nothing to release.
+  const close = () =>
+    (closed ??= (async () => {
+      await loading?.catch(() => {});
+      await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+    })());
   return assemble(o, { authUrl, auth, transport, onDebug, close });
 }
 

@@ -32,7 +32,8 @@ export {
   TimeoutError,
 } from "./errors.js";
 export type { CloudpodsErrorInit, HttpErrorInit } from "./errors.js";
-export { akskAuthBody, paginate } from "./lazy.js";
+export { akskAuthBody } from "./auth/keystone.js";
+export { paginate } from "./paginate.js";
 export type { AkskInput } from "./auth/aksk.js";
 export type { PageResult, PaginateOptions } from "./paginate.js";
 export { createSession, PLACEHOLDER_BASE } from "./session.js";

@@ -2,6 +2,7 @@
 // /credentials, type `aksk`) until the library's access-key helpers land: the client picks the secret (32
 // random characters, base64url, as mcclient does) and the server-generated credential id is the access key.
 
+import { errorFields } from "../errorbody.js";
 import type { Cloudpods } from "../client.js";
 import { HttpError } from "../errors.js";
 import { PLACEHOLDER_BASE } from "../session.js";
@@ -22,7 +23,6 @@ async function call(cp: Cloudpods, method: string, path: string, body?: unknown)
   const res = await cp.fetchFor("identity")(new Request(`${PLACEHOLDER_BASE}${path}`, init));
   const text = await res.text();
   if (!res.ok) {
-    const { errorFields } = await import("../errorbody.js");
     throw new HttpError({ ...errorFields(res, text, cp.auth.secrets()), method, url: res.url || path });
   }
   return text ? (JSON.parse(text) as unknown) : undefined;

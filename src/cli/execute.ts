@@ -1,10 +1,10 @@
 // Runs one spec command: send the request through the library's session, page through lists (`--all` via
 // paginate), wait when asked, and render the answer.
 
+import { errorFields } from "../errorbody.js";
 import type { Cloudpods } from "../client.js";
 import { HttpError } from "../errors.js";
-import { paginate } from "../lazy.js";
-import type { PageResult } from "../paginate.js";
+import { paginate, type PageResult } from "../paginate.js";
 import { renderList, renderObject, unwrap, type OutputFormat } from "./output.js";
 import type { ApiCall } from "./program.js";
 import { buildRequest, callParts } from "./request.js";
@@ -29,7 +29,6 @@ async function readJson(res: Response): Promise<{ data: unknown; text: string }>
 }
 
 async function httpError(req: Request, res: Response, text: string, cp: Cloudpods): Promise<HttpError> {
-  const { errorFields } = await import("../errorbody.js");
   return new HttpError({
     ...errorFields(res, text, cp.auth.secrets()),
     method: req.method,

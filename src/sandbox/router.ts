@@ -27,6 +27,12 @@ export interface Ctx {
   token: Token;
 }
 
+/**
+ * A handler the router runs before refusing a bad token (status 0 = carry on): the image service answers
+ * 404 for an unknown image whatever the token.
+ */
+export const PRE_AUTH = "#preAuth";
+
 export type OpHandler = (ctx: Ctx) => SandboxReply | Promise<SandboxReply>;
 
 export interface RouterDeps {
@@ -57,6 +63,9 @@ export async function route(deps: RouterDeps, req: SandboxRequest, path: string)
     const { op, params } = found;
     const token = op.needsToken ? deps.checkToken(req.headers["x-auth-token"]) : undefined;
     if (op.needsToken && !token) {
+      const pre = deps.handlers.get(PRE_AUTH);
+      const early = pre && (await pre({ req, op, params, query: {}, body: undefined, token: token! }));
+      if (early?.status) return early;
       const resource = op.template.split("/")[1] ?? "";
       throw notEnoughPrivilege(deps.table.name, resource, op.method === "GET" ? "list" : "perform");
     }

@@ -94,7 +94,8 @@ export function computeResources(
         create: (input) => {
           if (!str(input.cloudregion_id) && !str(input.cloudregion)) throw missingParameter("cloudregion");
           s.cloudregions.get(String(input.cloudregion_id ?? input.cloudregion));
-          const mode = str(input.external_access_mode) ?? "eip";
+          // 3.10 defaults the mode to `available`, which its own check then refuses (recordings).
+          const mode = str(input.external_access_mode) ?? "available";
           if (!EXTERNAL_ACCESS_MODES.includes(mode))
             throw inputError(
               `invalid external_access_mode ${JSON.stringify(mode)}, want [${EXTERNAL_ACCESS_MODES.join(" ")}]`,
@@ -256,19 +257,19 @@ export function computeResources(
         // Keypairs belong to the user who made them (recordings: an AK/SK login sees none of sysadmin's).
         filter: (k, ctx) => k.owner_id === ctx.token.userId,
         create: (input, ctx) => {
-          const scheme = (str(input.scheme) ?? "RSA").toUpperCase();
-          if (scheme !== "RSA" && scheme !== "ED25519") throw inputError(`Unsupported scheme ${scheme}`);
           let publicKey = str(input.public_key);
+          // An imported key's scheme comes from its type; 3.10 knows RSA and DSA keys only (recordings).
+          const imported = publicKey?.split(/\s+/)[0];
+          const scheme = imported
+            ? ({ "ssh-rsa": "RSA", "ssh-dss": "DSA" }[imported] ?? "UNKNOWN")
+            : (str(input.scheme) ?? "RSA").toUpperCase();
+          if (imported ? scheme === "UNKNOWN" : scheme !== "RSA")
+            throw inputError(`Unsupported scheme ${scheme}`);
           let privateKey: string | undefined;
           if (!publicKey) {
-            const pair =
-              scheme === "RSA"
-                ? generateKeyPairSync("rsa", { modulusLength: 2048 })
-                : generateKeyPairSync("ed25519");
-            publicKey = sshPublicKey(pair.publicKey.export({ format: "jwk" }), scheme);
-            privateKey = pair.privateKey
-              .export({ format: "pem", type: scheme === "RSA" ? "pkcs1" : "pkcs8" })
-              .toString();
+            const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+            publicKey = sshPublicKey(pair.publicKey.export({ format: "jwk" }));
+            privateKey = pair.privateKey.export({ format: "pem", type: "pkcs1" }).toString();
           }
           const body = publicKey.split(/\s+/)[1] ?? publicKey;
           const md5 = createHash("md5").update(Buffer.from(body, "base64")).digest("hex");
@@ -320,8 +321,8 @@ export function nextIp(network: Item, s: ComputeState): string {
   throw new SandboxHttpError(400, "OutOfResource", `network ${String(network.name)} has no free address`);
 }
 
-/** OpenSSH's public key line from a JWK (ssh-rsa: e and n as mpints; ssh-ed25519: the raw key). */
-function sshPublicKey(jwk: { n?: string; e?: string; x?: string }, scheme: string): string {
+/** OpenSSH's `ssh-rsa` public key line from a JWK: the type, e and n as SSH strings/mpints. */
+function sshPublicKey(jwk: { n?: string; e?: string }): string {
   const part = (b: Buffer): Buffer => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(b.length);
@@ -331,10 +332,6 @@ function sshPublicKey(jwk: { n?: string; e?: string; x?: string }, scheme: strin
     const raw = Buffer.from(b64, "base64url");
     return part(raw[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw);
   };
-  const type = scheme === "RSA" ? "ssh-rsa" : "ssh-ed25519";
-  const blob =
-    scheme === "RSA"
-      ? Buffer.concat([part(Buffer.from(type)), mpint(jwk.e!), mpint(jwk.n!)])
-      : Buffer.concat([part(Buffer.from(type)), part(Buffer.from(jwk.x!, "base64url"))]);
-  return `${type} ${blob.toString("base64")}\n`;
+  const blob = Buffer.concat([part(Buffer.from("ssh-rsa")), mpint(jwk.e!), mpint(jwk.n!)]);
+  return `ssh-rsa ${blob.toString("base64")}\n`;
 }

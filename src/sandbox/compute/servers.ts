@@ -10,6 +10,7 @@ import type { Json } from "../spec.js";
 import type { Item } from "../store.js";
 import { isoSeconds } from "../time.js";
 import type { ImageState } from "../image/state.js";
+import { actionHandlers } from "./actions.js";
 import { nextIp } from "./resources.js";
 import type { ComputeState, Owner } from "./state.js";
 
@@ -215,5 +216,6 @@ export function serverHandlers(
         return json({ keypair: { name: kp.name, private_key: key } });
       },
     ],
+    ...actionHandlers(s, walk),
   ]);
 }

@@ -258,6 +258,19 @@ export function identityHandlers(
       },
     ],
     ["listRoleAssignments", (ctx) => json(roleAssignments(s, ctx.query))],
+    [
+      "bindPolicyRole",
+      (ctx) => {
+        const policy = s.policies.get(ctx.params.policy_id!);
+        const input = (ctx.body?.policy ?? {}) as { project_id: string; role_id: string };
+        project(input.project_id);
+        const r = role(input.role_id);
+        const names = new Set((r.match_policies as string[] | undefined) ?? []).add(String(policy.name));
+        r.match_policies = [...names];
+        r.policies = { ...(r.policies as Json | undefined), system: [...names] };
+        return json({ policy: s.view("policy", policy) });
+      },
+    ],
     ["enablePolicy", flag(s.policies, "policy_id", { enabled: true })],
     ["disablePolicy", flag(s.policies, "policy_id", { enabled: false })],
     ["makePolicyPublic", flag(s.policies, "policy_id", { is_public: true, public_scope: "system" })],
