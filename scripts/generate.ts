@@ -4,6 +4,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GeneratorError, documentPath, loadApis, selectApis } from "./lib/apis.js";
+import { reportChanges } from "./lib/change-report.js";
 import { findDrift, outputFiles, readManifest, writeOutputs } from "./lib/outputs.js";
 import { buildDocs } from "./lib/docs.js";
 import { generateApi, type GeneratedApi } from "./lib/pipeline.js";
@@ -54,6 +55,8 @@ export async function generate(argv: string[], opts: GenerateOptions): Promise<n
       log("generated/ is up to date");
       return 0;
     }
+    // Before the write: the report compares with what generated/ holds now.
+    for (const line of await reportChanges(root, results, previous)) log(line);
     const written = await writeOutputs(root, files);
     log(written.length ? `wrote ${written.join(", ")}` : "generated/ unchanged");
     await opts.afterWrite?.();

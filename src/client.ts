@@ -24,6 +24,7 @@ import type { paths as ComputePaths, ListItems as ComputeItems } from "../genera
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
 import type { paths as ImagePaths, ListItems as ImageItems } from "../generated/image.js";
 
+/** Options of {@link createCloudpods}: where to log in, with what, and how requests are sent. */
 export interface CloudpodsOptions {
   /** Keystone v3 URL ending in /v3, e.g. https://10.211.55.9:30500/v3 or https://<gw>/api/s/identity/v3. */
   authUrl: string;
@@ -90,6 +91,7 @@ export interface WaitInit<Op> {
   params: Params<Op>;
 }
 
+/** The query and path of a list operation for `paginate`, plus its stop rules. */
 export interface PaginateInit<Op> {
   query?: Params<Op> extends { query?: infer Q } ? Q : never;
   path?: Params<Op> extends { path?: infer Q } ? Q : never;
@@ -98,6 +100,7 @@ export interface PaginateInit<Op> {
   maxPages?: number | undefined;
 }
 
+/** One service's typed openapi-fetch client (`GET`, `POST`, ... on the spec's paths) plus `paginate`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
 export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
   /** Every item of a list endpoint, page after page (see paginate.ts for the stop rules). */
@@ -119,6 +122,7 @@ export type ServiceClient<Paths extends {}, Items> = Client<Paths> & {
   ): Promise<void>;
 };
 
+/** The client {@link createCloudpods} returns: one typed client per service, sharing one login. */
 export interface Cloudpods {
   identity: ServiceClient<IdentityPaths, IdentityItems>;
   compute: ServiceClient<ComputePaths, ComputeItems>;
@@ -159,6 +163,18 @@ export interface Cloudpods {
   regions(serviceType?: string): Promise<string[]>;
 }
 
+/**
+ * Creates the client. Synchronous and offline: the first request logs in to Keystone (password, token or
+ * AK/SK), picks each service's URL from the token's catalog (or the API gateway) and keeps the token fresh.
+ *
+ * @example
+ * ```ts
+ * const cp = createCloudpods(fromEnv());
+ * const { data, error } = await cp.compute.GET("/servers", { params: { query: { limit: 20 } } });
+ * ```
+ * @throws CloudpodsError `InvalidConfig` for contradictory options (TLS options with a custom fetch, a
+ * gateway endpoint type without a gateway auth URL).
+ */
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   checkOptions(o);
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;

@@ -11,6 +11,7 @@ export interface CloudpodsErrorInit {
   cause?: unknown;
 }
 
+/** Base of every error the SDK throws; `isInstance()` works across duplicate package copies. */
 export class CloudpodsError extends Error {
   override name = "CloudpodsError";
   // `declare`d fields are set by the constructor alone (no field initialisers emitted: smaller bundle).
@@ -62,6 +63,7 @@ export interface HttpErrorInit extends CloudpodsErrorInit {
   location?: string | undefined;
 }
 
+/** A failed exchange with a Cloudpods service: status, method, URL, Cloudpods `class` and `details`. */
 export class HttpError extends CloudpodsError {
   override name = "HttpError";
   declare readonly status: number;
@@ -89,10 +91,12 @@ export class HttpError extends CloudpodsError {
   }
 }
 
+/** Keystone refused the login (e.g. class `WrongPassword`). */
 export class AuthenticationError extends HttpError {
   override name = "AuthenticationError";
 }
 
+/** The catalog has no endpoint for the service, region, zone and interface asked for. */
 export class EndpointNotFoundError extends CloudpodsError {
   override name = "EndpointNotFoundError";
   constructor(message: string) {
@@ -100,6 +104,7 @@ export class EndpointNotFoundError extends CloudpodsError {
   }
 }
 
+/** A request did not finish within `timeoutMs`. */
 export class TimeoutError extends CloudpodsError {
   override name = "TimeoutError";
   constructor(method: string, url: string, timeoutMs: number, cause?: unknown) {

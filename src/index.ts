@@ -1,5 +1,12 @@
 // Public exports only.
 
+/**
+ * The typed Cloudpods client: `createCloudpods()` logs in to Keystone, finds each service in the catalog
+ * and gives typed `openapi-fetch` clients (`cp.compute`, `cp.identity`, ...). The operations themselves are
+ * documented on the API pages beside this reference.
+ * @module cloudpods-sdk
+ */
+
 export { createCloudpods } from "./client.js";
 export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
 export { fromEnv } from "./config.js";

@@ -3,6 +3,11 @@
 // convert a Request to its options by hand (headers passed as the iterable they are, body bytes as given)
 // and build the Response from undici's body stream. Node only: client.ts loads this file lazily.
 
+/**
+ * The Node transport (undici), for bundled Node apps that pass it explicitly: `fetch: createNodeTransport()`.
+ * @module cloudpods-sdk/node
+ */
+
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Agent as AgentType, Dispatcher } from "undici";

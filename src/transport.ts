@@ -219,7 +219,9 @@ export function createTransport({
     if (status > 399) return errorResponse(res, secrets?.());
     if (status > 199 && status < 300) {
       const type = res.headers.get("content-type");
-      if (type && !/json/i.test(type) && res.body && res.headers.get("content-length") !== "0") {
+      // A caller that asked for bytes (`Accept: application/octet-stream`: an image download) gets them.
+      const bytes = /octet-stream/i.test(headers.get("accept") ?? "");
+      if (type && !/json/i.test(type) && !bytes && res.body && res.headers.get("content-length") !== "0") {
         await discard(res);
         done?.();
         invalidResponse(res, method, url);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { readdir, readFile, rename, writeFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { documentPath } from "./apis.js";
+import { fingerprints, type Fingerprints } from "./changes.js";
 import { sha256 } from "./hash.js";
 import { GENERATOR, type GeneratedApi } from "./pipeline.js";
 
@@ -32,6 +33,8 @@ export interface ManifestEntry {
   spec: string;
   specSha256: string;
   sha256: string;
+  /** Per operation and per component schema, what the next regenerate's change report compares with. */
+  fingerprints?: Fingerprints | undefined;
 }
 
 export async function readManifest(repoRoot: string): Promise<Record<string, ManifestEntry>> {
@@ -67,6 +70,7 @@ export function outputFiles(results: GeneratedApi[], kept: Record<string, Manife
       spec: r.api.root,
       specSha256: r.specSha256,
       sha256: sha256(r.text),
+      fingerprints: fingerprints(r.document),
     },
   ]);
   const outputs = Object.fromEntries(

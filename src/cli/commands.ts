@@ -17,13 +17,13 @@ export interface CommandSpec {
   summary: string;
   description: string;
   deprecated: boolean;
-  /** Envelope key of a list operation (`servers`), which makes `--all` and paging apply. */
-  listKey: string | undefined;
+  /** Envelope key of a list operation (`servers`), which makes `--all` and paging apply. Read lazily. */
+  readonly listKey: string | undefined;
   /** Flags and positional path parameters, read from the document on first use. */
   shape(): OperationShape;
 }
 
-const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+const METHODS = ["get", "head", "put", "post", "delete", "patch"] as const;
 
 /** The array property named after the path's last segment in a GET's 200 body: the list envelope key. */
 function listKeyOf(doc: Json, path: string, op: Json): string | undefined {
@@ -53,6 +53,7 @@ export async function loadCommands(): Promise<CommandSpec[]> {
         if (taken.has(name)) name = `${api.name}-${name}`;
         taken.add(name);
         let shape: OperationShape | undefined;
+        let listKey: [string | undefined] | undefined;
         out.push({
           name,
           api: api.name,
@@ -63,7 +64,10 @@ export async function loadCommands(): Promise<CommandSpec[]> {
           summary: typeof op.summary === "string" ? op.summary : operationId,
           description: typeof op.description === "string" ? op.description : "",
           deprecated: op.deprecated === true,
-          listKey: method === "get" ? listKeyOf(doc, path, op) : undefined,
+          // Getters: start-up reads only names and summaries; one command's details are worked out when run.
+          get listKey() {
+            return (listKey ??= [method === "get" ? listKeyOf(doc, path, op) : undefined])[0];
+          },
           shape: () => (shape ??= operationShape(doc, path, pathItem, op)),
         });
       }

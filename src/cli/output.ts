@@ -71,7 +71,14 @@ export interface RenderOptions {
 async function table(head: string[], rows: string[][]): Promise<string> {
   const { default: Table } = await import("cli-table3");
   const colWidths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)) + 2);
-  const t = new Table({ head, style: { head: [], border: [] }, colWidths, wordWrap: false });
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    colWidths,
+    wordWrap: false,
+    // No rule between rows: denser, as climc prints.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   for (const r of rows) t.push(r);
   return t.toString();
 }

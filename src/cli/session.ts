@@ -2,6 +2,7 @@
 // overridden by --os-* flags, read by the library's fromEnv; debug lines go to stderr.
 
 import { readFileSync } from "node:fs";
+import { fileTokenCache } from "../auth/token-cache.js";
 import { createCloudpods, type Cloudpods, type CloudpodsOptions } from "../client.js";
 import { fromEnv } from "../config.js";
 import { usageError } from "./usage.js";
@@ -44,8 +45,14 @@ export function openClient(
   extra: Partial<CloudpodsOptions> = {},
 ): Cloudpods {
   const o = fromEnv(effectiveEnv(g, env));
+  const tls = g.insecure === true || o.insecure === true || o.caFile !== undefined;
   return createCloudpods({
     ...o,
+    // Node's built-in fetch unless TLS options need the undici transport: loading undici is a tenth of a
+    // second of start-up, and a one-shot command gains nothing from its connection pool.
+    ...(tls ? {} : { fetch: (req: Request) => globalThis.fetch(req) }),
+    // On by default, as climc's YUNION_USE_CACHED_TOKEN: a second command does not log in again.
+    ...(g.tokenCache ? { tokenCache: fileTokenCache() } : {}),
     ...(g.insecure ? { insecure: true } : {}),
     ...(g.timeout !== undefined ? { timeoutMs: g.timeout * 1000 } : {}),
     ...(g.debug ? { onDebug: (line: string) => writeErr(`${line}\n`) } : {}),

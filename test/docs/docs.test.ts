@@ -3,15 +3,15 @@
 // Cloudpods mostly runs in private networks, so the docs must render with nothing from outside.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { bundle, createConfig } from "@redocly/openapi-core";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findExternalLoads, readDocsApis, type DocsApi } from "../../scripts/lib/docs.js";
+import { findExternalLoads, readDocsApis, RENDERER_ASSET, type DocsApi } from "../../scripts/lib/docs.js";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const TSX_CLI = path.join(REPO, "node_modules/tsx/dist/cli.mjs");
@@ -27,13 +27,15 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 const UI_TIMEOUT_MS = 15_000;
+// Three Redoc pages and TypeDoc over src/, on two cores shared with other suites.
+const BUILD_TIMEOUT_MS = 400_000;
 
 function runDocs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [TSX_CLI, "scripts/docs.ts", ...args],
-      { cwd: REPO, timeout: 120_000 },
+      { cwd: REPO, timeout: BUILD_TIMEOUT_MS },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -52,14 +54,14 @@ describe("scripts/docs.ts failures", () => {
   it("names the spec file that redocly.yaml lists but does not exist", async () => {
     await writeFile(path.join(dir, "missing.yaml"), "apis:\n  ghost@v1:\n    root: specs/ghost.yaml\n");
     const out = path.join(dir, "out-missing");
-    const result = await runDocs(["--config", path.join(dir, "missing.yaml"), "--out", out]);
+    const result = await runDocs(["--config", path.join(dir, "missing.yaml"), "--out", out, "--no-sdk"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("ghost@v1");
     expect(result.stderr).toContain(path.join("specs", "ghost.yaml"));
     expect(existsSync(out)).toBe(false);
   });
 
-  it("fails with Redocly's message when build-docs rejects a spec", async () => {
+  it("fails with the bundler's file:line message when a spec does not parse", async () => {
     await writeFile(path.join(dir, "broken.yaml"), "apis:\n  broken@v1:\n    root: broken-spec.yaml\n");
     await writeFile(
       path.join(dir, "broken-spec.yaml"),
@@ -70,10 +72,10 @@ describe("scripts/docs.ts failures", () => {
       path.join(dir, "broken.yaml"),
       "--out",
       path.join(dir, "out-broken"),
+      "--no-sdk",
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("redocly build-docs broken@v1 failed");
-    expect(result.stderr).toContain("broken-spec.yaml"); // Redocly's own parse error names the file
+    expect(result.stderr).toMatch(/broken-spec\.yaml:\d+:\d+: \[yaml\]/);
   });
 });
 
@@ -121,7 +123,7 @@ describe("docs in headless Chromium, offline", () => {
     server = await serveFolder(outDir);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -157,66 +159,152 @@ describe("docs in headless Chromium, offline", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(url, { waitUntil: "load" });
     const blocked = () => page.evaluate(() => (window as unknown as { blocked: string[] }).blocked);
-    return { context, page, outside, errors, blocked };
+    const expectClean = async () => {
+      expect(errors).toEqual([]);
+      expect(await blocked()).toEqual([]);
+      expect(outside).toEqual([]);
+    };
+    return { context, page, expectClean };
   }
 
-  it("builds pages that reference nothing outside docs-dist", async () => {
+  const screenshot = async (page: Page, name: string) => {
+    await mkdir(path.join(REPO, "test-results"), { recursive: true });
+    await page.screenshot({ path: path.join(REPO, "test-results", `docs-${name}.png`) });
+  };
+
+  it("builds pages that reference nothing outside docs-dist, sharing one renderer file", async () => {
+    expect(await readdir(path.join(outDir, "assets"))).toEqual([path.basename(RENDERER_ASSET)]);
+    expect(findExternalLoads(await readFile(path.join(outDir, RENDERER_ASSET), "utf8"))).toEqual([]);
+    const renderer = (await stat(path.join(outDir, RENDERER_ASSET))).size;
     for (const api of apis) {
-      expect(findExternalLoads(await readFile(path.join(outDir, api.page), "utf8")), api.page).toEqual([]);
+      const html = await readFile(path.join(outDir, api.page), "utf8");
+      expect(findExternalLoads(html), api.page).toEqual([]);
+      expect(html, api.page).toContain(`from "./${RENDERER_ASSET}"`);
+      // The renderer is linked, not inlined: the page is smaller than the renderer alone.
+      expect(Buffer.byteLength(html), api.page).toBeLessThan(renderer);
     }
   });
 
-  it("index.html links to each API page with its title and version", async () => {
-    const { context, page, outside, errors, blocked } = await openOffline(`${base}/index.html`);
-    try {
-      expect(await page.locator("a").count()).toBe(apis.length);
-      for (const api of apis) {
-        const link = page.locator(`a[href="${api.page}"]`);
-        expect((await link.textContent())?.trim()).toBe(await specTitle(api));
-        expect(await page.locator("li", { has: link }).textContent()).toContain(api.version);
+  it(
+    "index.html describes each API (title, version, spec hash) and links everything relatively",
+    { timeout: 60_000 },
+    async () => {
+      const { context, page, expectClean } = await openOffline(`${base}/index.html`);
+      try {
+        const specs = JSON.parse(await readFile(path.join(REPO, "generated/manifest.json"), "utf8")) as {
+          outputs: Record<string, { api: string; specSha256: string }>;
+        };
+        for (const api of apis) {
+          const link = page.locator(`a[href="${api.page}"]`);
+          expect((await link.textContent())?.trim()).toBe(await specTitle(api));
+          const row = await page.locator("tr", { has: link }).textContent();
+          expect(row).toContain(api.version);
+          expect(row).toContain(api.serviceType);
+          const hash = Object.values(specs.outputs).find((o) => o.api === api.alias)?.specSha256;
+          expect(row).toContain(hash?.slice(0, 12));
+        }
+        expect(await page.locator('a[href="sdk/index.html"]').count()).toBe(1);
+        for (const method of ["Password", "AK/SK", "API gateway"]) {
+          expect(await page.locator("h3", { hasText: method }).count(), method).toBe(1);
+        }
+        const hrefs = await page
+          .locator("a")
+          .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+        expect(hrefs.filter((h) => /^(?:[a-z]+:|\/)/i.test(h))).toEqual([]);
+        await screenshot(page, "index");
+        await page.locator(`a[href="${apis[0]!.page}"]`).click();
+        await page.waitForURL(`${base}/${apis[0]!.page}`, { timeout: UI_TIMEOUT_MS });
+        await expectClean();
+      } finally {
+        await context.close();
       }
-      await page.locator(`a[href="${apis[0]!.page}"]`).click();
-      await page.waitForURL(`${base}/${apis[0]!.page}`, { timeout: UI_TIMEOUT_MS });
-      expect(errors).toEqual([]);
-      expect(await blocked()).toEqual([]);
-      expect(outside).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+    },
+  );
 
-  it("renders the operation list of the API page with no outside request and no console error", async () => {
-    const api = apis.find((a) => a.name === "compute") ?? apis.find((a) => a.name === "identity") ?? apis[0]!;
-    const operation = await expectedOperation(api);
-    const { context, page, outside, errors, blocked } = await openOffline(`${base}/${api.page}`);
-    try {
-      // The attribution logo is drawn by an effect, so it marks the end of hydration (before it, sidebar
-      // links are plain hrefs); it is also the asset Redoc would otherwise fetch from its CDN.
-      await page.locator('img[alt="redocly logo"]').waitFor({ timeout: UI_TIMEOUT_MS });
-      await page
-        .locator(`[data-component-name="Menu/Menu"] span[data-text="${operation.tag}"]`)
-        .first()
-        .click();
-      // The operation's own section heading (its accessible name also holds a "link to ..." label).
-      const exact = new RegExp(`^\\s*${operation.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
-      await page
-        .locator("h2")
-        .filter({ hasText: exact })
-        .first()
-        .waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
-      await mkdir(path.join(REPO, "test-results"), { recursive: true });
-      await page.screenshot({ path: path.join(REPO, "test-results", `docs-${api.name}.png`) });
-      expect(errors).toEqual([]);
-      expect(await blocked()).toEqual([]);
-      expect(outside).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+  it(
+    "on each API page, search finds an operation and its TypeScript, CLI and curl samples show",
+    { timeout: 180_000 },
+    async () => {
+      for (const api of apis) {
+        const operation = await expectedOperation(api);
+        const { context, page, expectClean } = await openOffline(`${base}/${api.page}`);
+        try {
+          // The attribution logo is drawn by an effect, so it marks the end of hydration (before it, sidebar
+          // links are plain hrefs); it is also the asset Redoc would otherwise fetch from its CDN.
+          await page.locator('img[alt="redocly logo"]').waitFor({ timeout: UI_TIMEOUT_MS });
+          await page.getByTestId("search-trigger").first().click();
+          await page.keyboard.type(operation.summary);
+          const hit = page.locator('[data-component-name="Search/SearchItem"]', {
+            hasText: operation.summary,
+          });
+          await hit.first().waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+          await hit.first().click();
+          // The operation's own section heading (its accessible name also holds a "link to ..." label).
+          const exact = new RegExp(`^\\s*${operation.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+          await page
+            .locator("h2")
+            .filter({ hasText: exact })
+            .first()
+            .waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+          const call = `await cp.${api.name}.${operation.method.toUpperCase()}(`;
+          const sample = (text: string) => page.locator("pre").filter({ hasText: text }).first();
+          await sample(call).waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+          await screenshot(page, api.name);
+          // The other languages are one click away in the sample's language menu.
+          for (const [label, text] of [
+            ["CLI", "cloudpods "],
+            ["curl", "X-Auth-Token: $OS_AUTH_TOKEN"],
+          ] as const) {
+            await page
+              .locator("button", { hasText: /^(TypeScript|CLI|curl)$/ })
+              .first()
+              .click();
+            await page.getByRole("menuitem", { name: label }).first().click();
+            await sample(text).waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+          }
+          await screenshot(page, `${api.name}-curl`);
+          await expectClean();
+        } finally {
+          await context.close();
+        }
+      }
+    },
+  );
+
+  it(
+    "renders the SDK reference: createCloudpods with its doc comment, nothing from outside",
+    { timeout: 60_000 },
+    async () => {
+      const { context, page, expectClean } = await openOffline(`${base}/sdk/index.html`);
+      try {
+        await page.locator(".col-content").getByRole("link", { name: "cloudpods-sdk", exact: true }).click();
+        await page
+          .locator(".col-content")
+          .getByRole("link", { name: "createCloudpods", exact: true })
+          .click();
+        await page.locator("h1", { hasText: "createCloudpods" }).waitFor({ timeout: UI_TIMEOUT_MS });
+        // The function's doc comment from src/client.ts, and its options type linked.
+        const body = await page.locator(".col-content").textContent();
+        expect(body).toContain("Creates the client.");
+        expect(await page.locator('.col-content a[href*="CloudpodsOptions"]').count()).toBeGreaterThan(0);
+        await screenshot(page, "sdk");
+        await page.getByRole("link", { name: "All docs" }).first().click();
+        await page.waitForURL(`${base}/index.html`, { timeout: UI_TIMEOUT_MS });
+        await expectClean();
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });
 
 function serveFolder(root: string): Promise<http.Server> {
-  const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript" };
+  const types: Record<string, string> = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+  };
   const server = http.createServer((request, response) => {
     const file = path.join(
       root,
@@ -254,19 +342,15 @@ async function specTitle(api: DocsApi): Promise<string | undefined> {
 }
 
 /** The operation whose summary must show: listing servers for compute, authenticating for identity. */
-async function expectedOperation(api: DocsApi): Promise<{ summary: string; tag: string }> {
+/** The operation searched for: listing servers for compute, authenticating for identity, else the first. */
+async function expectedOperation(api: DocsApi): Promise<{ summary: string; method: string; path: string }> {
   const spec = await loadSpec(api);
+  const methods = ["get", "put", "post", "delete", "patch"];
+  const all = Object.entries(spec.paths ?? {}).flatMap(([p, item]) =>
+    methods.flatMap((method) => (item[method] ? [{ path: p, method, operation: item[method] }] : [])),
+  );
   const wanted = { compute: ["/servers", "get"], identity: ["/auth/tokens", "post"] }[api.name];
-  let operation = wanted ? spec.paths?.[wanted[0]!]?.[wanted[1]!] : undefined;
-  // Only while identity.yaml is still a placeholder without /auth/tokens: take its first operation.
-  if (!operation && api.name !== "compute") {
-    const methods = ["get", "put", "post", "delete", "patch"];
-    operation = Object.values(spec.paths ?? {})
-      .flatMap((item) => methods.flatMap((m) => item[m] ?? []))
-      .at(0);
-  }
-  if (!operation?.summary || !operation.tags?.[0])
-    throw new Error(`${api.root}: no tagged operation with a summary`);
-  const tag = spec.tags?.find((t) => t.name === operation.tags![0]);
-  return { summary: operation.summary, tag: tag?.["x-displayName"] ?? operation.tags[0] };
+  const found = all.find((o) => o.path === wanted?.[0] && o.method === wanted[1]) ?? all[0];
+  if (!found?.operation.summary) throw new Error(`${api.root}: no operation with a summary`);
+  return { summary: found.operation.summary, method: found.method, path: found.path };
 }
