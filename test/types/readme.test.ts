@@ -50,4 +50,5 @@ it("README code blocks compile", async () => {
       (d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
     );
   expect(diagnostics).toEqual([]);
-});
+  // One type-check of every block with the whole package: CPU-bound, slow on a shared machine.
+}, 180_000);
