@@ -269,12 +269,14 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
         );
       },
       async waitFor(path: string, init: { params: unknown }, options: WaitOptions<unknown>) {
-        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
+        const poll = (signal: AbortSignal, extra?: object) =>
+          get(path, { params: withQuery(init, extra), signal });
         const w = await import("./wait.js");
         return w.waitFor(poll, w.waitLabel(path, init.params), options, secrets);
       },
       async waitForDelete(path: string, init: { params: unknown }, options?: WaitForDeleteOptions<unknown>) {
-        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
+        const poll = (signal: AbortSignal, extra?: object) =>
+          get(path, { params: withQuery(init, extra), signal });
         const w = await import("./wait.js");
         return w.waitForDelete(poll, w.waitLabel(path, init.params), options, secrets);
       },
@@ -313,6 +315,12 @@ function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefa
     batch: async (items, fn, options) => (await import("./batch.js")).batch(items, fn, options, secrets),
   };
 }
+
+/** The caller's params with `extra` query parameters added (a waiter's show_fail_reason). */
+const withQuery = (init: { params: unknown }, extra: object | undefined): unknown => {
+  const p = init.params as { query?: object } | undefined;
+  return extra ? { ...p, query: { ...p?.query, ...extra } } : p;
+};
 
 export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 

@@ -113,6 +113,8 @@ export function rescope(base: AuthPlugin, project: ProjectScope, o: RescopeOptio
     },
     authorize: (req: Request, ctx: AuthorizeContext<AccessInfo>) => inner.authorize(req, ctx),
     invalidate: (failed?: AccessInfo) => inner.invalidate(failed),
+    // The session's stale-token rule (a 403 on an old token means log in again) applies here too.
+    obtainedAt: (access: AccessInfo) => inner.obtainedAt(access),
     secrets: () => [...base.secrets(), ...inner.secrets()],
   };
 }

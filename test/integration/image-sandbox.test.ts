@@ -51,7 +51,10 @@ describe("image helpers against the sandbox", () => {
     await updateImage(cp, id, { protected: false });
     const deleted = await cp.image.DELETE("/images/{id}", { params: { path: { id } } });
     expect(deleted.error).toBeUndefined();
-    expect((await getImage(cp, id)).error).toMatchObject({ code: 404 });
+    // An active image goes to the recycle bin, as on the real service: HEAD still answers, flagged.
+    const after = await getImage(cp, id);
+    expect(after.data?.id).toBe(id);
+    expect(after.data?.pending_deleted === true || after.data?.status === "deactivated").toBe(true);
   });
 
   it("a queued image takes its bytes with uploadImage; a second upload is refused", async () => {

@@ -160,6 +160,33 @@ describe("cp.withProject", () => {
   });
 });
 
+describe("cp.withProject and stale tokens", () => {
+  it("treats a 403 on an old rescoped token like a 401: one more token login, then the retry", async () => {
+    let t = Date.now();
+    let forbidden = 1;
+    const { cp, seen, logins } = fake({ now: () => t }, () =>
+      forbidden-- > 0
+        ? Response.json(
+            { code: 403, class: "ForbiddenError", details: "not enough privilege" },
+            { status: 403 },
+          )
+        : Response.json({ servers: [] }),
+    );
+    const other = cp.withProject({ name: "other", domain: "Default" });
+    await cp.auth.getAccess();
+    await other.auth.getAccess();
+    expect(logins).toHaveLength(2);
+    t += 61_000;
+    const r = await list(other);
+    expect(r.response.status).toBe(200);
+    expect(logins).toHaveLength(3);
+    expect(seen.map((s) => s.headers.get("x-auth-token")?.slice(0, 11))).toEqual([
+      "tok-2-other",
+      "tok-3-other",
+    ]);
+  });
+});
+
 describe("cp.regions", () => {
   it("lists the catalog's regions for a service, sorted and distinct", async () => {
     const { cp } = fake();

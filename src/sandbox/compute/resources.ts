@@ -9,7 +9,7 @@ import type { Ctx } from "../router.js";
 import type { Json } from "../spec.js";
 import type { Item } from "../store.js";
 import { isoSeconds } from "../time.js";
-import type { ComputeState, Owner } from "./state.js";
+import { NETWORK_COUNTERS, SECGROUP_COUNTERS, VPC_COUNTERS, type ComputeState, type Owner } from "./state.js";
 
 const EXTERNAL_ACCESS_MODES = ["distgw", "eip-distgw", "eip", "none"];
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
@@ -40,7 +40,11 @@ export function computeResources(
         create: (input) => s.base(named(input), { _i18n: {}, ...s.placed(), status: "enable", ...input }),
         view: (z) => ({
           ...z,
+          baremetals: 0,
+          baremetals_enabled: 0,
           hosts: [...s.hosts.items.values()].filter((h) => h.zone_id === z.id).length,
+          hosts_enabled: [...s.hosts.items.values()].filter((h) => h.zone_id === z.id && h.enabled).length,
+          storages: [...s.storages.items.values()].filter((st) => st.zone_id === z.id).length,
           networks: [...s.networks.items.values()].filter((n) => n.zone_id === z.id).length,
           wires: [...s.wires.items.values()].filter((w) => w.zone_id === z.id).length,
         }),
@@ -102,6 +106,7 @@ export function computeResources(
             );
           return s.base(named(input), {
             ...s.placed(),
+            ...VPC_COUNTERS,
             cidr_block: "192.168.0.0/16",
             domain_id: "default",
             enabled: true,
@@ -132,7 +137,11 @@ export function computeResources(
             ...s.placed(),
             bandwidth: 1000,
             domain_id: "default",
+            domain_src: "local",
+            is_public: false,
             mtu: 1500,
+            public_scope: "none",
+            schedule_rank: 0,
             project_domain: "Default",
             status: "available",
             ...input,
@@ -159,7 +168,9 @@ export function computeResources(
           return s.base(named(input), {
             ...s.placed(),
             ...owner(ctx),
+            ...NETWORK_COUNTERS,
             exit: false,
+            ifname_hint: named(input).slice(0, 9),
             is_public: false,
             pending_deleted: false,
             public_scope: "none",
@@ -184,6 +195,7 @@ export function computeResources(
         create: (input, ctx) => {
           const sg = s.base(named(input), {
             ...owner(ctx),
+            ...SECGROUP_COUNTERS,
             is_public: false,
             is_system: false,
             pending_deleted: false,
@@ -232,8 +244,12 @@ export function computeResources(
           return s.base(named(input), {
             ...s.placed(),
             ...owner(ctx),
+            auto_dellocate: false,
+            auto_renew: false,
             bandwidth: 10,
+            billing_type: "postpaid",
             charge_type: "bandwidth",
+            is_system: false,
             ip_addr: network ? nextIp(network, s) : "203.0.113.10",
             mode: "elastic_ip",
             pending_deleted: false,
@@ -278,6 +294,7 @@ export function computeResources(
             fingerprint: md5.match(/../g)!.join(":"),
             linked_guest_count: 0,
             owner_id: ctx.token.userId,
+            owner_name: ctx.token.userName,
             private_key_len: privateKey?.length ?? 0,
             public_key: publicKey,
             scheme,

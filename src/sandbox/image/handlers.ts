@@ -11,7 +11,7 @@ import {
   invalidStatus,
   notFound,
 } from "../errors.js";
-import { PRE_AUTH, json, type Ctx, type OpHandler } from "../router.js";
+import { PRE_AUTH, emptyJson, json, type Ctx, type OpHandler } from "../router.js";
 import type { ApiTable, Json } from "../spec.js";
 import type { Item } from "../store.js";
 import { isoSeconds } from "../time.js";
@@ -140,7 +140,7 @@ export function imageHandlers(
   const head: OpHandler = (ctx) => {
     const image = images.find(idOf(ctx));
     // HEAD has no body: an unknown image is a bare 404.
-    if (!image) return { status: 404 };
+    if (!image) return emptyJson(404);
     return { status: 200, headers: metaHeaders(image), raw: Buffer.alloc(0) };
   };
 
@@ -190,7 +190,7 @@ export function imageHandlers(
   out.set(PRE_AUTH, (ctx) => {
     const id = Object.values(ctx.params)[0];
     if (id === undefined || images.find(id)) return { status: 0 };
-    if (ctx.req.method === "HEAD") return { status: 404 };
+    if (ctx.req.method === "HEAD") return emptyJson(404);
     throw notFound("image", id);
   });
   for (const op of table.operations) {
