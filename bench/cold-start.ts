@@ -70,8 +70,8 @@ console.log(JSON.stringify({ importMs: t1 - t0, loginMs: t2 - t1, getMs: t3 - t2
 
 async function buildPackage(outDir: string): Promise<string> {
   const sources: string[] = [];
-  for (const dir of ["src", "src/auth", "generated"]) {
-    for (const f of await readdir(path.join(root, dir)))
+  for (const dir of ["src", "generated"]) {
+    for (const f of await readdir(path.join(root, dir), { recursive: true }))
       if (f.endsWith(".ts") && !f.endsWith(".d.ts")) sources.push(path.join(root, dir, f));
   }
   await build({

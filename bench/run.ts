@@ -11,6 +11,7 @@ const suites: Record<string, (quick: boolean) => Promise<void>> = {
   generator: benchGenerator,
   client: benchClient,
   size: () => benchSize(),
+  cli: (quick) => import("./cli.js").then((m) => m.benchCli(quick)),
 };
 for (const [name, run] of Object.entries(suites)) {
   if (only.length && !only.includes(name)) continue;

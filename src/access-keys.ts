@@ -7,7 +7,7 @@
 import type { Client } from "openapi-fetch";
 import type { paths as IdentityPaths } from "../generated/identity.js";
 import { invalidConfig } from "./errors.js";
-import { paginate } from "./lazy.js";
+import { paginate } from "./paginate.js";
 import { failed, resultError } from "./result-error.js";
 
 export interface CreateAccessKeyInput {

@@ -64,9 +64,19 @@ export function endpointFor(catalog: ServiceCatalog | undefined, filter: Endpoin
   if (!catalog?.length) throw new EndpointNotFoundError(`${NO_CATALOG}: cannot find ${type}`);
   // Sorted by region_id, then URL: the first match is the deterministic pick.
   const key = (ep: CatalogEndpoint): string => ep.region_id + "\0" + ep.url;
+  // Malformed entries (null, a numeric url, endpoints that are not a list) are skipped, not dereferenced:
+  // the catalog is server data, and a TypeError would name nothing.
   const endpoints = catalog
-    .filter((s) => s.type === type)
-    .flatMap((s) => s.endpoints ?? [])
+    .filter((s) => typeof s === "object" && s !== null && s.type === type && Array.isArray(s.endpoints))
+    .flatMap((s) => s.endpoints)
+    .filter(
+      (ep): ep is CatalogEndpoint =>
+        typeof ep === "object" &&
+        ep !== null &&
+        typeof ep.url === "string" &&
+        typeof ep.interface === "string" &&
+        typeof ep.region_id === "string",
+    )
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const wanted = typeof filter.interface === "string" ? [filter.interface] : filter.interface;
   for (const want of wanted) {

@@ -8,9 +8,9 @@ import type { AuthPlugin, ServiceCatalog } from "./auth/types.js";
 import { authUrlProblem, gatewayUrl, normalizeAuthUrl, serviceUrl, type EndpointType } from "./catalog.js";
 import type { TokenCache } from "./auth/cache-types.js";
 import type { DebugSink } from "./debug.js";
-import { invalidConfig } from "./errors.js";
-import { paginate } from "./lazy.js";
-import type { PageResult } from "./paginate.js";
+import { CloudpodsError, invalidConfig } from "./errors.js";
+import { checkOptions } from "./options.js";
+import { paginate, type PageResult } from "./paginate.js";
 import { LightRequest } from "./request.js";
 import { PLACEHOLDER_BASE, createSession, type RetryOptions } from "./session.js";
 import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from "./transport.js";
@@ -18,6 +18,7 @@ import { PLATFORM_FETCH, createTransport, type FetchFn, type Transport } from ".
 import type * as NodeTransportModule from "./transport-node.js";
 import type * as AccessKeys from "./access-keys.js";
 import type { BatchOptions, BatchResult } from "./batch.js";
+import * as Derived from "./derived.js";
 import type { WaitForDeleteOptions, WaitOptions } from "./wait.js";
 import type { paths as ComputePaths, ListItems as ComputeItems } from "../generated/compute.js";
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
@@ -52,6 +53,8 @@ export interface CloudpodsOptions {
   authFailureCooldownMs?: number | undefined;
   /** Per request, default 30 000; 0 disables. */
   timeoutMs?: number | undefined;
+  /** A larger answer fails with code `ResponseTooLarge`. Default 64 MiB; 0 disables. */
+  maxResponseBytes?: number | undefined;
   retry?: RetryOptions | false | undefined;
   /** PEM CA bundle(s); Node transport only. */
   ca?: string | readonly string[] | undefined;
@@ -130,7 +133,10 @@ export interface Cloudpods {
   fetchFor(serviceType: string): (req: Request) => Promise<Response>;
   /** The current token's catalog (logs in if needed); undefined for unscoped tokens. */
   catalog(): Promise<ServiceCatalog | undefined>;
-  /** Releases the Node transport's sockets. */
+  /**
+   * Releases the Node transport's sockets and any body left unread. Idempotent; every later call fails at
+   * once with code `ClientClosed`.
+   */
   close(): Promise<void>;
   /** A new AK/SK pair for the caller's user and project, as `climc credential-create-aksk`. */
   createAccessKey(input?: AccessKeys.CreateAccessKeyInput): Promise<AccessKeys.CreatedAccessKey>;
@@ -146,6 +152,15 @@ export interface Cloudpods {
     fn: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
     options?: BatchOptions<T, R>,
   ): Promise<BatchResult<T, R>>;
+  /**
+   * The same login (one token, one login in flight, one transport) with other defaults; close() on any
+   * derived client closes the shared transport.
+   */
+  with(defaults: Derived.WithOptions): Cloudpods;
+  /** The same user in another project: one token login with the current token, then cached. */
+  withProject(project: ProjectScope): Cloudpods;
+  /** The region_ids the catalog offers for a service (default compute_v2), sorted. */
+  regions(serviceType?: string): Promise<string[]>;
 }
 
 /**
@@ -161,14 +176,12 @@ export interface Cloudpods {
  * gateway endpoint type without a gateway auth URL).
  */
 export function createCloudpods(o: CloudpodsOptions): Cloudpods {
+  checkOptions(o);
   const tls = o.ca !== undefined || o.caFile !== undefined || o.insecure === true;
   if (o.fetch && tls) throw invalidConfig(NODE_ONLY);
   const urlProblem = authUrlProblem(o.authUrl);
   if (urlProblem) throw invalidConfig(`authUrl ${urlProblem}`);
   const authUrl = normalizeAuthUrl(o.authUrl);
-  const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
-  // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
-  if (endpointType === "apigateway") gatewayUrl(authUrl, "", { serviceType: "" });
   const onDebug = o.onDebug ?? (o.debug ? (line: string) => console.debug(line) : undefined);
 
   let base: FetchFn | Transport | undefined;
@@ -183,13 +196,48 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
       onDebug,
       secrets: () => auth.secrets(),
     });
-  // Resolved on first use, so creating a client stays synchronous and never touches the network.
+  let closed: Promise<void> | undefined;
+  // Resolved on first use, so creating a client stays synchronous and never touches the network. A failed
+  // load (an unreadable caFile) is not kept: the next call tries again. After close() every call, logins
+  // included, fails at once.
   const transport: Transport = (req, init) =>
-    ready ? ready(req, init) : (loading ??= load()).then((t) => (ready = t)(req, init));
+    closed
+      ? Promise.reject(new CloudpodsError("the client is closed", "ClientClosed"))
+      : ready
+        ? ready(req, init)
+        : (loading ??= load().catch((e: unknown) => {
+            loading = undefined;
+            throw e;
+          })).then((t) => (ready = t)(req, init));
 
   if (!o.auth && !o.credentials) throw invalidConfig("give credentials or an auth plugin");
   const auth: AuthPlugin =
     o.auth ?? new KeystoneAuth({ ...o, credentials: o.credentials!, authUrl, fetch: transport, onDebug });
+  // Idempotent; before the first call there is nothing to release.
+  const close = () =>
+    (closed ??= (async () => {
+      await loading?.catch(() => {});
+      await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+    })());
+  return assemble(o, { authUrl, auth, transport, onDebug, close });
+}
+
+/** What every client derived from one createCloudpods() shares: one login, one transport. */
+interface Shared {
+  authUrl: string;
+  auth: AuthPlugin;
+  transport: Transport;
+  onDebug: DebugSink | undefined;
+  close: () => Promise<void>;
+}
+
+/** A client over shared parts; `derived` holds the per-request defaults of a cp.with(...) client. */
+function assemble(o: CloudpodsOptions, sh: Shared, derived?: Derived.RequestDefaults): Cloudpods {
+  const { authUrl, auth } = sh;
+  const endpointType = o.endpointType ?? (authUrl.includes("/api/s/identity/") ? "apigateway" : "public");
+  // Refuses a non-gateway auth URL now (InvalidConfig) rather than on the first request.
+  if (endpointType === "apigateway") gatewayUrl(authUrl, "", { serviceType: "" });
+  const transport = derived ? Derived.withDefaults(sh.transport, derived) : sh.transport;
   const session = createSession({
     ...o,
     auth,
@@ -221,12 +269,16 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
         );
       },
       async waitFor(path: string, init: { params: unknown }, options: WaitOptions<unknown>) {
-        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
-        return (await import("./wait.js")).waitFor(poll, waitLabel(path, init), options, secrets);
+        const poll = (signal: AbortSignal, extra?: object) =>
+          get(path, { params: withQuery(init, extra), signal });
+        const w = await import("./wait.js");
+        return w.waitFor(poll, w.waitLabel(path, init.params), options, secrets);
       },
       async waitForDelete(path: string, init: { params: unknown }, options?: WaitForDeleteOptions<unknown>) {
-        const poll = (signal: AbortSignal) => get(path, { params: init.params, signal });
-        return (await import("./wait.js")).waitForDelete(poll, waitLabel(path, init), options, secrets);
+        const poll = (signal: AbortSignal, extra?: object) =>
+          get(path, { params: withQuery(init, extra), signal });
+        const w = await import("./wait.js");
+        return w.waitForDelete(poll, w.waitLabel(path, init.params), options, secrets);
       },
     }) as ServiceClient<Paths, Items>;
   }
@@ -240,9 +292,23 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
     auth,
     fetchFor: (serviceType) => session.fetchFor(serviceType),
     catalog: async () => (await auth.getAccess()).catalog,
-    close: async () => {
-      await (base as { close?: () => Promise<void> } | undefined)?.close?.();
+    close: sh.close,
+    with: (d) => {
+      const defaults = Derived.checkWith(d);
+      return assemble({ ...o, ...defaults.options }, sh, { ...derived, ...defaults.request });
     },
+    withProject: (project) => {
+      const scope = Derived.checkProject(project);
+      const rescoped = Derived.rescope(auth, scope, {
+        ...o,
+        authUrl,
+        fetch: sh.transport,
+        onDebug: sh.onDebug,
+      });
+      return assemble({ ...o, project: scope, domain: undefined }, { ...sh, auth: rescoped }, derived);
+    },
+    regions: async (serviceType = "compute_v2") =>
+      Derived.regionsOf((await auth.getAccess()).catalog, serviceType),
     createAccessKey: async (input) => (await keys()).createAccessKey(identity, secrets, input),
     listAccessKeys: async (options) => (await keys()).listAccessKeys(identity, secrets, options),
     deleteAccessKey: async (accessKey) => (await keys()).deleteAccessKey(identity, secrets, accessKey),
@@ -250,14 +316,11 @@ export function createCloudpods(o: CloudpodsOptions): Cloudpods {
   };
 }
 
-/** `/servers/{id}` with its path parameters filled in, for error messages. */
-function waitLabel(path: string, init: { params: unknown }): string {
-  const values = ((init?.params as { path?: Record<string, unknown> } | undefined)?.path ?? {}) as Record<
-    string,
-    unknown
-  >;
-  return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
-}
+/** The caller's params with `extra` query parameters added (a waiter's show_fail_reason). */
+const withQuery = (init: { params: unknown }, extra: object | undefined): unknown => {
+  const p = init.params as { query?: object } | undefined;
+  return extra ? { ...p, query: { ...p?.query, ...extra } } : p;
+};
 
 export const NODE_ONLY = "ca, caFile and insecure need the Node transport (Node.js, no custom fetch)";
 

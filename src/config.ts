@@ -6,6 +6,7 @@
 import { authUrlProblem, normalizeAuthUrl, type EndpointType } from "./catalog.js";
 import { CloudpodsError } from "./errors.js";
 import type { Credentials, DomainScope, ProjectScope } from "./auth/keystone.js";
+import { sourceLine } from "./openrc.js";
 
 export interface EnvOptions {
   authUrl: string;
@@ -31,7 +32,9 @@ type Env = Record<string, string | undefined>;
  * Precedence as climc: OS_AUTH_TOKEN > OS_ACCESS_KEY/OS_SECRET_KEY > OS_USERNAME/OS_PASSWORD. Every missing
  * or contradictory variable is reported in ONE CloudpodsError (code InvalidConfig) naming variables only,
  * never values. OS_PROJECT_ID wins over OS_PROJECT_NAME, as in keystoneauth (OpenStack openrc sets both).
- * The OpenStack spellings OS_USER_DOMAIN_NAME / OS_PROJECT_DOMAIN_NAME are read as fallbacks.
+ * The OpenStack spellings OS_USER_DOMAIN_NAME / OS_PROJECT_DOMAIN_NAME, OS_INTERFACE (for OS_ENDPOINT_TYPE)
+ * and OS_CACERT (for YUNION_CERT_FILE) are read as fallbacks. For an env from loadOpenrc(), each problem also
+ * names the file line of the variable it is about.
  */
 export function fromEnv(env?: Env): EnvOptions {
   const e: Env = env ?? (globalThis as { process?: { env: Env } }).process?.env ?? {};
@@ -76,11 +79,12 @@ export function fromEnv(env?: Env): EnvOptions {
       ? { name: projectName, domain: v("OS_PROJECT_DOMAIN") ?? v("OS_PROJECT_DOMAIN_NAME") }
       : undefined;
 
-  const rawType = v("OS_ENDPOINT_TYPE");
+  const typeVar = v("OS_ENDPOINT_TYPE") ? "OS_ENDPOINT_TYPE" : "OS_INTERFACE";
+  const rawType = v(typeVar);
   // climc's spellings: publicURL etc. ("URL" alone is not one).
   let endpointType = (rawType === "URL" ? rawType : rawType?.replace(/URL$/, "")) as EndpointType | undefined;
   if (endpointType && !["public", "internal", "admin", "apigateway"].includes(endpointType)) {
-    problems.push("OS_ENDPOINT_TYPE must be publicURL, internalURL, adminURL or apigateway");
+    problems.push(`${typeVar} must be publicURL, internalURL, adminURL or apigateway`);
     endpointType = undefined;
   } else if (endpointType === "apigateway" && authUrl && authUrl.lastIndexOf("/api/s/identity") < 1) {
     problems.push(
@@ -88,9 +92,18 @@ export function fromEnv(env?: Env): EnvOptions {
     );
   }
   const insecure = v("YUNION_INSECURE");
+  if (insecure !== undefined && !/^(1|t|true|y|yes|on|0|f|false|n|no|off)$/i.test(insecure)) {
+    problems.push("YUNION_INSECURE must be true or false");
+  }
 
   if (problems.length) {
-    throw new CloudpodsError(`invalid Cloudpods environment: ${problems.join("; ")}`, "InvalidConfig");
+    // The first variable a problem names that the openrc set (a missing one has no line).
+    const located = problems.map((p) => {
+      const names = p.match(/\b(?:OS|YUNION)_[A-Z_]+/g) ?? [];
+      const at = names.map((n) => sourceLine(e, n)).find((l) => l !== undefined);
+      return at ? `${p} (${at})` : p;
+    });
+    throw new CloudpodsError(`invalid Cloudpods environment: ${located.join("; ")}`, "InvalidConfig");
   }
   const options: { [K in Exclude<keyof EnvOptions, "domain">]-?: EnvOptions[K] | undefined } = {
     authUrl,
@@ -100,7 +113,7 @@ export function fromEnv(env?: Env): EnvOptions {
     zone: v("OS_ZONE_NAME"),
     endpointType,
     insecure: insecure === undefined ? undefined : /^(1|t|true|y|yes|on)$/i.test(insecure),
-    caFile: v("YUNION_CERT_FILE"),
+    caFile: v("YUNION_CERT_FILE") ?? v("OS_CACERT"),
   };
   // Absent keys rather than `undefined` values, so the result fits exactOptionalPropertyTypes option types.
   return Object.fromEntries(

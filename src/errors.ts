@@ -1,7 +1,7 @@
 // The thrown error family. API results stay openapi-fetch values ({ data, error }); only login, catalog and
 // transport failures throw. Messages never carry headers, tokens, passwords or secrets. Written for size (it
-// is in every browser bundle): fields are set by constructors only, subclasses mostly just name themselves,
-// and the error-body reader lives in errorbody.ts, loaded when an error body is actually read.
+// is in every browser bundle): fields are set by constructors only, subclasses mostly just name themselves;
+// the error-body reader is errorbody.ts.
 
 const BRAND = Symbol.for("cloudpods-sdk.error");
 

@@ -120,10 +120,18 @@ export function parseImageMeta(headers: Headers): ImageDetails {
 /** The `X-Image-Meta-*` request headers for a create or update. */
 export function imageMetaHeaders(input: ImageCreateInput | ImageUpdateInput): Record<string, string> {
   const headers: Record<string, string> = {};
-  // The server URL-decodes every value (FetchImageMeta's decodeMeta), so values are sent encoded: that is
-  // also what lets non-ASCII text through HTTP headers.
+  // The server URL-decodes every value, again and again until it stops changing (FetchImageMeta's
+  // decodeMeta, pkg/mcclient/modules/image/images.go). So values are sent encoded, which also lets
+  // non-ASCII text through headers; but a `+` (read as a space) or a `%XX` can never survive those rounds,
+  // and such a value is refused rather than stored altered.
   const put = (name: string, value: unknown) => {
-    if (value !== undefined) headers[name] = encodeURIComponent(String(value));
+    if (value === undefined) return;
+    const text = String(value);
+    if (/\+|%[0-9A-Fa-f]{2}/.test(text))
+      throw invalidConfig(
+        `${name}: "+" and "%XX" cannot be sent (the image service URL-decodes header values)`,
+      );
+    headers[name] = encodeURIComponent(text);
   };
   for (const [key, value] of Object.entries(input)) {
     if (key === "properties") continue;

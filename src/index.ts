@@ -39,7 +39,8 @@ export {
   TimeoutError,
 } from "./errors.js";
 export type { CloudpodsErrorInit, HttpErrorInit } from "./errors.js";
-export { akskAuthBody, paginate } from "./lazy.js";
+export { akskAuthBody } from "./auth/keystone.js";
+export { paginate } from "./paginate.js";
 export type { AkskInput } from "./auth/aksk.js";
 export type { PageResult, PaginateOptions } from "./paginate.js";
 export { createSession, PLACEHOLDER_BASE } from "./session.js";
@@ -59,6 +60,9 @@ export type { WaitCommonOptions, WaitForDeleteOptions, WaitOptions } from "./wai
 export type { ResourceOf, Unwrapped, WaitInit } from "./client.js";
 export type { CachedToken, TokenCache } from "./auth/cache-types.js";
 export type { BatchFailed, BatchItemResult, BatchOk, BatchOptions, BatchResult } from "./batch.js";
+export { loadOpenrc, parseOpenrc } from "./openrc.js";
+export type { OpenrcEnv } from "./openrc.js";
+export type { WithOptions } from "./derived.js";
 export { createTypedClient } from "./typed-client.js";
 export type { TypedClient, TypedClientOptions } from "./typed-client.js";
 export type { AuthEnv, AuthorizeContext } from "./auth/types.js";

@@ -3,6 +3,7 @@
 // incremental paging, `{"<plural>": [...], "next_marker"}` and no total. An empty list ends the walk
 // (`{"servers":[]}` carries no total at all).
 
+import { errorFields } from "./errorbody.js";
 import { CloudpodsError, HttpError } from "./errors.js";
 
 /** What an openapi-fetch GET resolves to. */
@@ -27,7 +28,8 @@ const count = (v: unknown): number | undefined => (typeof v === "number" && v >=
  * Yields the items of every page. Offset paging advances `offset` by the page length and stops at `total`,
  * at a short page (fewer than `limit`), at an empty page, or when the server reports neither total nor
  * limit (it did not page). Marker paging sends `paging_marker` = the last `next_marker` until none comes
- * back; a repeated marker throws instead of looping. A non-2xx page throws HttpError.
+ * back (an empty `paging_marker` counts as none); a repeated marker, or a page identical to the one before
+ * (a server ignoring offset), throws instead of looping. A non-2xx page throws HttpError.
  */
 export async function* paginate<T>(
   getPage: (query: Record<string, unknown>) => Promise<PageResult>,
@@ -39,8 +41,11 @@ export async function* paginate<T>(
   const label = options.label ?? envelopeKey;
   let q = query;
   let offset = Number(query.offset ?? 0) || 0;
-  let markers = typeof query.paging_marker === "string";
+  // An empty paging_marker (the spec offers it on every list) asks nothing: offset rules apply until a
+  // next_marker comes back.
+  let markers = typeof query.paging_marker === "string" && query.paging_marker !== "";
   const seen = new Set<string>();
+  let previous: string | undefined;
   for (let page = 0; ; page++) {
     if (page >= maxPages) {
       throw new CloudpodsError(`${label}: stopped after ${maxPages} pages`, "PaginationLimit");
@@ -49,7 +54,6 @@ export async function* paginate<T>(
     if (error !== undefined || !response.ok) {
       // openapi-fetch already read the body, as JSON or text.
       const text = typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-      const { errorFields } = await import("./errorbody.js");
       throw new HttpError({
         ...errorFields(response, text, options.secrets?.()),
         method: "GET",
@@ -62,6 +66,15 @@ export async function* paginate<T>(
       throw new CloudpodsError(`${label}: the response has no "${envelopeKey}" list`, "InvalidResponse");
     }
     if (items.length === 0) return;
+    // A server that ignores offset answers the same page again: stop rather than yield it until maxPages.
+    const fingerprint = JSON.stringify(items);
+    if (fingerprint === previous) {
+      throw new CloudpodsError(
+        `${label}: the server answered the same page twice (it ignores offset)`,
+        "PaginationLoop",
+      );
+    }
+    previous = fingerprint;
     yield* items as T[];
     const marker = envelope.next_marker;
     if (typeof marker === "string" && marker !== "") {

@@ -2,8 +2,8 @@
 // already read: the SDK's own helpers (access keys, waiters) throw it where a caller of GET/POST would read
 // `error` themselves. Loaded lazily, since it pulls in the error-body reader.
 
-import { HttpError } from "./errors.js";
 import { errorFields } from "./errorbody.js";
+import { HttpError } from "./errors.js";
 
 export interface ApiResult {
   data?: unknown;

@@ -6,7 +6,7 @@
 
 import type { AccessInfo, AuthPlugin } from "./auth/types.js";
 import { invalidConfig } from "./errors.js";
-import { bodyBytes } from "./request.js";
+import { bodyBytes, signalOf } from "./request.js";
 import { discard, isConnectionError, type Transport } from "./transport.js";
 
 /** The baseUrl service clients are created with; `.invalid` can never resolve, so nothing leaks to it. */
@@ -89,7 +89,9 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
   }
 
   async function send(req: Request, service: string): Promise<Response> {
-    let access = await auth.getAccess();
+    // Only a caller's own signal can abort (the light Request makes none otherwise): no race on the hot path.
+    const signal = signalOf(req);
+    let access = await untilAborted(auth.getAccess(), signal);
     // Buffered before the first send so the 401 retry and transport retries replay the same bytes.
     const body = await bodyBytes(req);
     const canRetry = retryable.has(req.method);
@@ -110,7 +112,7 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
         reauthenticated = true;
         await discard(res);
         const failed = access;
-        access = await auth.getAccess();
+        access = await untilAborted(auth.getAccess(), signal);
         if (access === failed && typeof access === "object" && access) rechecked.add(access);
         continue;
       }
@@ -132,4 +134,19 @@ export function createSession<A = AccessInfo>(o: SessionOptions<A>): Session {
     },
     baseUrl: async (service) => base(await auth.getAccess(), service),
   };
+}
+
+/**
+ * `p`, or the signal's reason as soon as it aborts: a caller must not wait for a login shared with others,
+ * which goes on for them.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
 }

@@ -9,8 +9,9 @@
  */
 
 import { readFileSync } from "node:fs";
-import { Agent, type Dispatcher } from "undici";
-import { CloudpodsError, TimeoutError } from "./errors.js";
+import { createRequire } from "node:module";
+import type { Agent as AgentType, Dispatcher } from "undici";
+import { CloudpodsError, HttpError, TimeoutError, invalidConfig } from "./errors.js";
 import { signalOf } from "./request.js";
 import { BufferedResponse } from "./response.js";
 import { NATIVE_TRANSPORT, connectionError, type SendInit, type Transport } from "./transport.js";
@@ -39,6 +40,15 @@ export interface NodeTransport extends Transport {
   close(): Promise<void>;
 }
 
+// Only the two undici modules used here, not its index (every client, mock, cache and fetch: ≈ 110 modules,
+// 3-4x the import time). undici is pinned to an exact version, so these paths cannot move under us.
+const require = createRequire(import.meta.url);
+const Agent = require("undici/lib/dispatcher/agent.js") as typeof AgentType;
+const request = require("undici/lib/api/api-request.js") as (
+  this: Dispatcher,
+  options: Dispatcher.RequestOptions,
+) => Promise<Dispatcher.ResponseData>;
+
 let insecureWarned = false;
 
 /** Statuses whose responses have no body by definition; `new Response` refuses one. */
@@ -50,7 +60,7 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
 
 export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const ca = options.caFile
-    ? [...toArray(options.ca), readFileSync(options.caFile, "utf8")]
+    ? [...toArray(options.ca), readCaFile(options.caFile)]
     : options.ca && toArray(options.ca);
   if (options.insecure && !insecureWarned) {
     insecureWarned = true;
@@ -75,6 +85,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     const url = init?.url ?? req.url;
     const method = req.method;
     const timeoutMs = init?.timeoutMs ?? defaultTimeout;
+    const max = init?.maxResponseBytes ?? 0;
     // Origin and path by string search: a URL parse per request costs more than the rest of this layer.
     const slash = url.indexOf("/", url.indexOf("//") + 2);
     const hash = url.indexOf("#");
@@ -82,7 +93,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     let data: Dispatcher.ResponseData;
     const start = timeoutMs > 0 ? Date.now() : 0;
     try {
-      data = await dispatcher.request({
+      const opts: Dispatcher.RequestOptions = {
         origin: slash < 0 ? url : url.slice(0, slash),
         path,
         method: method as Dispatcher.HttpMethod,
@@ -96,7 +107,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
         signal: signalOf(req),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
+      };
+      // A caller's dispatcher may be any object with a request() (a mock); ours gets undici's request API.
+      data = await (options.dispatcher ? options.dispatcher.request(opts) : request.call(dispatcher, opts));
     } catch (e) {
       throw mapError(e, req, url, timeoutMs);
     }
@@ -104,7 +117,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     const headers = responseHeaders(data.headers);
     if (method === "HEAD" || NULL_BODY.has(status)) {
       data.body.dump().catch(() => {});
-      return new Response(null, { status, headers });
+      return withUrl(new Response(null, { status, headers }), url);
     }
     // A small body of known length is read whole and answered as a BufferedResponse (no web stream at all).
     // Larger or chunked bodies stream (Response accepts an async iterable in Node).
@@ -132,6 +145,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
     };
     live.add(release);
     const length = Number(data.headers["content-length"]);
+    if (max > 0 && length > max) {
+      release(true);
+      throw tooLarge(status, method, url, max);
+    }
     if (length <= MAX_BUFFERED) {
       let bytes: ArrayBuffer;
       try {
@@ -141,10 +158,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       } finally {
         release();
       }
+      // undici hands a socket back to its pool one event-loop turn after the answer (pipelining 1), so a
+      // request sent at once opens a second connection: the first GET after the login did. Not for GET and
+      // HEAD, whose loops are the hot path and gain nothing from waiting.
+      if (method !== "GET") await new Promise(setImmediate);
       return new BufferedResponse(new Uint8Array(bytes), { status, headers }, url);
     }
-    const body = typedBody(data.body, req, url, timeoutMs, release) as unknown as BodyInit;
-    return new Response(body, { status, headers });
+    const over = max > 0 ? () => tooLarge(status, method, url, max) : undefined;
+    const body = typedBody(data.body, req, url, timeoutMs, release, max, over) as unknown as BodyInit;
+    return withUrl(new Response(body, { status, headers }), url);
   };
   return Object.assign(send, {
     [NATIVE_TRANSPORT]: true as const,
@@ -169,6 +191,27 @@ function responseHeaders(raw: Record<string, string | string[] | undefined>): He
   return raw as Record<string, string>;
 }
 
+/** The PEM bundle at `path`; an unreadable file is a configuration error naming the option, not an ENOENT. */
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw invalidConfig(`caFile cannot be read${typeof code === "string" ? ` (${code})` : ""}`, e);
+  }
+}
+
+/** The typed error for an answer longer than maxResponseBytes. */
+function tooLarge(status: number, method: string, url: string, max: number): HttpError {
+  return new HttpError({
+    status,
+    method,
+    url,
+    class: "ResponseTooLarge",
+    details: `the response body is over maxResponseBytes (${max})`,
+  });
+}
+
 function toArray(ca: string | readonly string[] | undefined): string[] {
   return ca === undefined ? [] : typeof ca === "string" ? [ca] : [...ca];
 }
@@ -184,13 +227,17 @@ function typedBody(
   url: string,
   timeoutMs: number,
   release: (destroy?: boolean) => void,
+  max = 0,
+  over?: () => Error,
 ): AsyncIterable<Uint8Array> {
   let it: AsyncIterator<Uint8Array> | undefined;
+  let read = 0;
   const iterator: AsyncIterator<Uint8Array> = {
     next: async () => {
       try {
         const r = await (it ??= body[Symbol.asyncIterator]()).next();
         if (r.done) release();
+        else if (over && (read += r.value.byteLength) > max) throw over();
         return r;
       } catch (e) {
         release(true);
@@ -207,6 +254,10 @@ function typedBody(
 }
 
 const ignore = (): void => {};
+
+/** A constructed Response has an empty `url`; callers (paginate's errors, users) read it. */
+const withUrl = (res: Response, url: string): Response =>
+  Object.defineProperty(res, "url", { value: url, enumerable: true });
 
 function mapError(e: unknown, req: Request, url: string, timeoutMs: number): unknown {
   const signal = signalOf(req);

@@ -3,6 +3,7 @@
 // token must never follow a Location elsewhere), network failures typed, and the debug hook.
 
 import { CloudpodsError, HttpError, TimeoutError, responseInit, stripQuery } from "./errors.js";
+import { errorResponse } from "./errorbody.js";
 import type * as DebugModule from "./debug.js";
 import { signalOf } from "./request.js";
 import type { DebugSink } from "./debug.js";
@@ -20,6 +21,8 @@ export interface SendInit {
   body?: Uint8Array<ArrayBuffer> | null | undefined;
   /** Overrides the transport's timeoutMs for this request. */
   timeoutMs?: number | undefined;
+  /** A longer body fails with HttpError class `ResponseTooLarge`; 0 = no limit. */
+  maxResponseBytes?: number | undefined;
 }
 
 /** A `fetch` that also takes the session's overrides. Plain `(req) => fetch(req)` functions fit it. */
@@ -39,6 +42,11 @@ export interface TransportOptions {
   timeoutMs?: number | undefined;
   /** Default `cloudpods-sdk/<version>`. Browsers may drop it (it used to be a forbidden header). */
   userAgent?: string | undefined;
+  /**
+   * A body longer than this fails with HttpError class `ResponseTooLarge`. Default 64 MiB; 0 disables. Over a
+   * plain fetch only a Content-Length is checked; the Node transport also counts a streamed body.
+   */
+  maxResponseBytes?: number | undefined;
   /** Sent as X-Yunion-Lang: the language of Cloudpods error `details`, e.g. "en" or "zh-CN". */
   lang?: string | undefined;
   onDebug?: DebugSink | undefined;
@@ -122,6 +130,7 @@ export function createTransport({
   lang,
   onDebug,
   secrets,
+  maxResponseBytes = 64 * 2 ** 20,
 }: TransportOptions = {}): Transport {
   const native = (base as unknown as Record<symbol, unknown>)[NATIVE_TRANSPORT] === true;
   const direct = base === PLATFORM_FETCH || base === globalThis.fetch;
@@ -130,7 +139,7 @@ export function createTransport({
     const { method, headers } = req;
     const signal = signalOf(req);
     headers.set("User-Agent", userAgent);
-    if (lang) headers.set("X-Yunion-Lang", lang);
+    if (lang && !headers.has("X-Yunion-Lang")) headers.set("X-Yunion-Lang", lang); // cp.with({ lang }) wins
     if (body === undefined && req.body && !(native && headers.has("content-length"))) {
       // Cloudpods keystone wants a real Content-Length (no chunked login), and bytes can be logged.
       body = new Uint8Array(await req.arrayBuffer());
@@ -141,7 +150,7 @@ export function createTransport({
     let res: Response;
     // Ends the plain-fetch timer and abort listener; discard() may cancel a body rather than read it.
     let done: (() => void) | undefined;
-    if (native) res = await base(req, { url, body, timeoutMs: ms });
+    if (native) res = await base(req, { url, body, timeoutMs: ms, maxResponseBytes });
     else {
       if (signal?.aborted) throw signal.reason;
       const ctrl = new AbortController();
@@ -184,6 +193,17 @@ export function createTransport({
     }
     if (debug) onDebug!(debug.responseLine(method, url, res));
     const { status } = res;
+    if (maxResponseBytes > 0 && Number(res.headers.get("content-length")) > maxResponseBytes) {
+      await res.body?.cancel().catch(() => {});
+      done?.();
+      throw new HttpError({
+        ...responseInit(res),
+        method,
+        url,
+        class: "ResponseTooLarge",
+        details: `the response body is over maxResponseBytes (${maxResponseBytes})`,
+      });
+    }
     if ((status > 299 && status < 400 && status !== 304) || res.type === "opaqueredirect") {
       await discard(res);
       done?.();
@@ -196,10 +216,12 @@ export function createTransport({
         location: safeLocation(res.headers.get("location")),
       });
     }
-    if (status > 399) return (await import("./errorbody.js")).errorResponse(res, secrets?.());
+    if (status > 399) return errorResponse(res, secrets?.());
     if (status > 199 && status < 300) {
       const type = res.headers.get("content-type");
-      if (type && !/json/i.test(type) && res.body && res.headers.get("content-length") !== "0") {
+      // A caller that asked for bytes (`Accept: application/octet-stream`: an image download) gets them.
+      const bytes = /octet-stream/i.test(headers.get("accept") ?? "");
+      if (type && !/json/i.test(type) && !bytes && res.body && res.headers.get("content-length") !== "0") {
         await discard(res);
         done?.();
         invalidResponse(res, method, url);

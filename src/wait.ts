@@ -40,12 +40,18 @@ export interface WaitForDeleteOptions<T> extends WaitCommonOptions<T> {
   pendingDeleted?: boolean | undefined;
 }
 
-/** One GET of the resource; the signal ends at the deadline or the caller's abort. */
-export type Poll = (signal: AbortSignal) => Promise<ApiResult>;
+/** One GET of the resource (with `query` added to the caller's); the signal ends at the deadline or abort. */
+export type Poll = (signal: AbortSignal, query?: Record<string, unknown>) => Promise<ApiResult>;
 
 const TRANSIENT = new Set([429, 500, 502, 503, 504]);
 const FAILED = /_fail(ed)?$/;
 const DELETE_FAILED = /delete_fail(ed)?$/;
+
+/** `/servers/{id}` with its path parameters filled in, for messages. */
+export function waitLabel(path: string, params: unknown): string {
+  const values = (params as { path?: Record<string, unknown> } | undefined)?.path ?? {};
+  return path.replace(/\{(\w+)\}/g, (m, k: string) => (values[k] === undefined ? m : String(values[k])));
+}
 
 /** `{"server": {...}}` → the server; anything else as it is. */
 export function unwrap(data: unknown): unknown {
@@ -84,7 +90,7 @@ async function poll<T>(
   get: Poll,
   label: string,
   o: WaitCommonOptions<T>,
-  decide: (r: ApiResult) => Decision,
+  decide: (r: ApiResult, signal: AbortSignal) => Decision | Promise<Decision>,
 ): Promise<unknown> {
   const { timeoutMs = 600_000, intervalMs = 2_000, signal } = o;
   const maxIntervalMs = o.maxIntervalMs ?? Math.max(intervalMs, 10_000);
@@ -119,7 +125,7 @@ async function poll<T>(
         if (!transientError(e)) throw e;
       }
       if (r && !(failed(r) && TRANSIENT.has(r.response.status))) {
-        const d = decide(r);
+        const d = await decide(r, ctrl.signal);
         if (d.done) return d.value;
         last = d.state;
         o.onProgress?.(last as T, now() - start);
@@ -141,14 +147,22 @@ async function poll<T>(
   }
 }
 
-function failure<T>(
+async function failure<T>(
   label: string,
   state: unknown,
   o: WaitCommonOptions<T>,
   started: number,
   secrets: readonly string[],
-) {
-  const reason = (o.failReason ?? (failReason as (s: T) => string | undefined))(state as T);
+  get: Poll,
+  signal: AbortSignal,
+): Promise<WaitFailedError> {
+  let reason = o.failReason ? o.failReason(state as T) : failReason(state);
+  if (reason === undefined && !o.failReason) {
+    // What the API offers: show_fail_reason=true adds delete_fail_reason / update_fail_reason. Best effort:
+    // a server or proxy refusing the parameter only costs the reason.
+    const r = await get(signal, { show_fail_reason: true }).catch(() => undefined);
+    if (r && !failed(r)) reason = failReason(unwrap(r.data));
+  }
   const elapsedMs = (o.now ?? Date.now)() - started;
   // The reason is server text: it may echo input.
   return new WaitFailedError({ label, lastState: state, elapsedMs }, scrub(reason, secrets));
@@ -164,11 +178,11 @@ export async function waitFor<T>(
   if (typeof o?.until !== "function") throw invalidConfig(`waitFor ${label}: options.until is required`);
   const failWhen = o.failWhen ?? ((s: T) => FAILED.test(statusOf(s) ?? ""));
   const started = (o.now ?? Date.now)();
-  return (await poll(get, label, o, (r) => {
+  return (await poll(get, label, o, async (r, signal) => {
     if (failed(r)) throw resultError("GET", label, r, secrets());
     const state = unwrap(r.data) as T;
     if (o.until(state)) return { done: true, value: state };
-    if (failWhen(state)) throw failure(label, state, o, started, secrets());
+    if (failWhen(state)) throw await failure(label, state, o, started, secrets(), get, signal);
     return { done: false, state };
   })) as T;
 }
@@ -182,14 +196,14 @@ export async function waitForDelete<T>(
 ): Promise<void> {
   const failWhen = o.failWhen ?? ((s: T) => DELETE_FAILED.test(statusOf(s) ?? ""));
   const started = (o.now ?? Date.now)();
-  await poll(get, label, o, (r) => {
+  await poll(get, label, o, async (r, signal) => {
     if (r.response.status === 404) return { done: true, value: undefined };
     if (failed(r)) throw resultError("GET", label, r, secrets());
     const state = unwrap(r.data) as T & { pending_deleted?: unknown; deleted?: unknown };
     if (state.deleted === true || (o.pendingDeleted && state.pending_deleted === true)) {
       return { done: true, value: undefined };
     }
-    if (failWhen(state)) throw failure(label, state, o, started, secrets());
+    if (failWhen(state)) throw await failure(label, state, o, started, secrets(), get, signal);
     return { done: false, state };
   });
 }

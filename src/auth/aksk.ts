@@ -3,6 +3,8 @@
 // and only the derived values travel, as a JSON string in `identity.access_key_secret`. WebCrypto only, so
 // this runs unchanged in browsers, Deno, Bun and Node >= 20.
 
+import { normalizeAuthUrl } from "../catalog.js";
+
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const LOCATION = "cn-beijing"; // hard-coded by mcclient (aksk.go:85)
 const SIGNED_HEADERS = ["date", "host", "x-amz-content-sha256", "x-amz-date"];
@@ -76,13 +78,11 @@ export async function akskSign({
   now,
   source = "api",
 }: AkskInput): Promise<AkskSignature> {
-  // Not catalog.ts's normalizeAuthUrl: importing it would pull catalog code into this lazily loaded chunk.
-  const base = authUrl.replace(/\/+$/, "");
+  const base = normalizeAuthUrl(authUrl);
   const { host, path } = splitUrl(base + "/auth/tokens");
-  // The bytes jsonutils.jsonEncode writes (see jsonutils.ts), without importing it, so this lazily loaded
-  // module shares no code with the main bundle: keys are written in sorted order, and the only values that
-  // can be empty (accessKey, source) become undefined, which JSON.stringify drops as jsonutils' omitempty
-  // does. A unit test checks the parity on empty values.
+  // The bytes jsonutils.jsonEncode writes (see jsonutils.ts), by JSON.stringify: keys are written in sorted
+  // order, and the only values that can be empty (accessKey, source) become undefined, which JSON.stringify
+  // drops as jsonutils' omitempty does. A unit test checks the parity on empty values.
   const envelope = (aks: string): string =>
     JSON.stringify({
       auth: {

@@ -5,12 +5,20 @@
 // garbage) to keep the browser bundle small.
 
 import { AuthenticationError, CloudpodsError, HttpError, invalidConfig, responseInit } from "../errors.js";
+import { errorFields } from "../errorbody.js";
 import { normalizeAuthUrl } from "../catalog.js";
-import { akskAuthBody } from "../lazy.js";
 import { parseAccess } from "./access.js";
 import { jsonEncode } from "./jsonutils.js";
 import type { TokenCache } from "./cache-types.js";
 import type { AccessInfo, AuthPlugin, AuthorizeContext } from "./types.js";
+import type { AkskInput } from "./aksk.js";
+
+/**
+ * The exact JSON body POSTed to {authUrl}/auth/tokens for an AK/SK login (see aksk.ts). The signer is the one
+ * lazy chunk worth its indirection (over 1 kB a page without AK/SK never loads).
+ */
+export const akskAuthBody = async (input: AkskInput): Promise<string> =>
+  (await import("./aksk.js")).akskAuthBody(input);
 
 export type Credentials =
   /** `domain` is the user's domain NAME (what climc sends); without it Cloudpods searches every domain. */
@@ -62,7 +70,7 @@ export class KeystoneAuth implements AuthPlugin {
   #expireAt = 0;
   #pending: Promise<AccessInfo> | undefined;
   // A rejected login, rethrown until #failedUntil. A login only succeeds after that, so it is never cleared.
-  #failure: AuthenticationError | undefined;
+  #failure: HttpError | undefined;
   #failedUntil = 0;
   /** The last few issued tokens: a later error or debug line may still echo one that was invalidated. */
   #issued: string[] = [];
@@ -199,9 +207,23 @@ export class KeystoneAuth implements AuthPlugin {
     );
     const text = await res.text();
     if (!res.ok) {
-      const { errorFields } = await import("../errorbody.js");
       const init = { ...errorFields(res, text, this.secrets()), method: "POST", url };
-      if (res.status < 400 || res.status > 499) throw new HttpError(init);
+      const { status } = res;
+      if (status === 404 && !/\/v3$/.test(this.authUrl)) {
+        // Not a credential problem: nothing is cached, and the message says what to fix.
+        throw new HttpError({ ...init, details: "no keystone here: the auth URL should end in /v3" });
+      }
+      if (status === 429) {
+        // Rate limited: honour Retry-After before asking again (as a failure, not as a bad credential).
+        const { retryAfterMs } = await import("../backoff.js");
+        const wait = retryAfterMs(res.headers.get("retry-after"), this.#now());
+        const error = new HttpError(init);
+        if (wait) [this.#failure, this.#failedUntil] = [error, this.#now() + wait];
+        throw error;
+      }
+      // Only a rejected credential is cached; a 5xx or another refusal may pass on the next try.
+      if (status !== 401 && status !== 403)
+        throw status < 400 || status > 499 ? new HttpError(init) : new AuthenticationError(init);
       this.#failedUntil = this.#now() + (o.authFailureCooldownMs ?? 30_000);
       throw (this.#failure = new AuthenticationError(init));
     }
@@ -212,6 +234,13 @@ export class KeystoneAuth implements AuthPlugin {
       throw new CloudpodsError("the login answer has no X-Subject-Token header", "MissingSubjectToken", init);
     // Server-clock lifetime, anchored at the local time the login was sent (the token is at least this old).
     const lifetime = access.expiresAt.getTime() - (access.issuedAt?.getTime() ?? started);
+    // A token that expires before it was issued would be refreshed on every call.
+    if (!(lifetime > 0))
+      throw new CloudpodsError(
+        "invalid token response: expires_at is not after issued_at",
+        "InvalidTokenResponse",
+        init,
+      );
     this.#expireAt = started + lifetime;
     this.#staleAt = this.#expireAt - Math.min(o.refreshMarginMs ?? 120_000, lifetime / 2);
     this.#issued = [...this.#issued.slice(-3), token];

@@ -47,7 +47,7 @@ export function resourceName(segment: string): string {
   if (known !== undefined) return known;
   const singular = segment.endsWith("ies")
     ? `${segment.slice(0, -3)}y`
-    : segment.endsWith("sses")
+    : segment.endsWith("sses") || segment.endsWith("uses")
       ? segment.slice(0, -2)
       : segment.endsWith("s")
         ? segment.slice(0, -1)
@@ -74,7 +74,9 @@ export function commandName(op: OperationRef): string {
   if (literals.length === 1 || params === 0) {
     const res = resourceName(literals[literals.length - 1] ?? first);
     if (!endsWithParam) return `${res}-${method === "get" ? "list" : method === "post" ? "create" : method}`;
-    if (method === "get") return `${res}-show`;
+    // Glance-style items: GET streams the bytes (climc's image-download), HEAD carries the fields.
+    if (method === "get" && op.operationId.startsWith("download")) return `${res}-download`;
+    if (method === "get" || method === "head") return `${res}-show`;
     if (method === "put" || method === "patch") return `${res}-update`;
     return `${res}-${method}`;
   }

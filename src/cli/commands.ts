@@ -17,13 +17,13 @@ export interface CommandSpec {
   summary: string;
   description: string;
   deprecated: boolean;
-  /** Envelope key of a list operation (`servers`), which makes `--all` and paging apply. */
-  listKey: string | undefined;
+  /** Envelope key of a list operation (`servers`), which makes `--all` and paging apply. Read lazily. */
+  readonly listKey: string | undefined;
   /** Flags and positional path parameters, read from the document on first use. */
   shape(): OperationShape;
 }
 
-const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+const METHODS = ["get", "head", "put", "post", "delete", "patch"] as const;
 
 /** The array property named after the path's last segment in a GET's 200 body: the list envelope key. */
 function listKeyOf(doc: Json, path: string, op: Json): string | undefined {
@@ -35,9 +35,19 @@ function listKeyOf(doc: Json, path: string, op: Json): string | undefined {
   return prop !== undefined && flatten(doc, prop).type === "array" ? last : undefined;
 }
 
+/** True when the document's security is a Keystone token in X-Auth-Token (not another product's API). */
+function keystoneSecured(doc: Json): boolean {
+  const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>;
+  const used = Array.isArray(doc.security) ? doc.security.flatMap((r) => Object.keys(r as Json)) : [];
+  return used.some((k) => /^x-auth-token$/i.test(String(deref(doc, schemes[k]).name ?? "")));
+}
+
 export async function loadCommands(): Promise<CommandSpec[]> {
-  const apis = listApis();
-  const docs = await Promise.all(apis.map((a) => loadDocument(a.name)));
+  // Only the APIs a Keystone login reaches: the KubeSphere gateway's own spec is not a Cloudpods service.
+  const all = listApis();
+  const loaded = await Promise.all(all.map((a) => loadDocument(a.name) as unknown as Json));
+  const apis = all.filter((_, i) => keystoneSecured(loaded[i]!));
+  const docs = loaded.filter((d) => keystoneSecured(d));
   const out: CommandSpec[] = [];
   const taken = new Set<string>();
   apis.forEach((api, i) => {
@@ -53,6 +63,7 @@ export async function loadCommands(): Promise<CommandSpec[]> {
         if (taken.has(name)) name = `${api.name}-${name}`;
         taken.add(name);
         let shape: OperationShape | undefined;
+        let listKey: [string | undefined] | undefined;
         out.push({
           name,
           api: api.name,
@@ -63,7 +74,10 @@ export async function loadCommands(): Promise<CommandSpec[]> {
           summary: typeof op.summary === "string" ? op.summary : operationId,
           description: typeof op.description === "string" ? op.description : "",
           deprecated: op.deprecated === true,
-          listKey: method === "get" ? listKeyOf(doc, path, op) : undefined,
+          // Getters: start-up reads only names and summaries; one command's details are worked out when run.
+          get listKey() {
+            return (listKey ??= [method === "get" ? listKeyOf(doc, path, op) : undefined])[0];
+          },
           shape: () => (shape ??= operationShape(doc, path, pathItem, op)),
         });
       }

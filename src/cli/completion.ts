@@ -4,6 +4,7 @@
 import type { CommandSpec } from "./commands.js";
 import { optionsFor } from "./options.js";
 import { requestedName } from "./program.js";
+import { waitTarget } from "./wait.js";
 
 const BASH = `# cloudpods bash completion: eval "$(cloudpods completion bash)"
 _cloudpods_complete() {
@@ -29,7 +30,7 @@ export function completionScript(shell: string): string | undefined {
   return shell === "bash" ? BASH : shell === "zsh" ? ZSH : undefined;
 }
 
-const GLOBAL_FLAGS = ["--output", "--debug", "--rc", "--insecure", "--timeout", "--help"];
+const GLOBAL_FLAGS = ["--output", "--debug", "--rc", "--insecure", "--timeout", "--no-token-cache", "--help"];
 const EXTRA_NAMES = ["help", "completion"];
 
 /** Candidates for the last of `words` (the one being typed), one per line. */
@@ -42,7 +43,7 @@ export function complete(
   const before = words.slice(0, -1);
   const name = requestedName(before);
   const cmd = commands.find((c) => c.name === name);
-  if (name === undefined || (!cmd && !extras.includes(name))) {
+  if (name === undefined || (!cmd && !extras.includes(name) && !EXTRA_NAMES.includes(name))) {
     if (current.startsWith("-")) return GLOBAL_FLAGS.filter((f) => f.startsWith(current));
     return [...commands.map((c) => c.name), ...extras, ...EXTRA_NAMES]
       .filter((n) => n.startsWith(current))
@@ -60,5 +61,8 @@ export function complete(
   const flags = shape.flags.flatMap((f) => optionsFor(f).options.map((o) => o.long ?? ""));
   if (shape.hasBody) flags.push("--body-json", "--body-file");
   if (cmd.listKey !== undefined) flags.push("--all");
+  if (waitTarget(cmd) !== undefined) flags.push("--wait", "--wait-timeout");
+  if (shape.upload) flags.push("--file");
+  if (shape.download) flags.push("--save");
   return [...flags, ...GLOBAL_FLAGS].filter((f) => f !== "" && f.startsWith(current));
 }

@@ -1,13 +1,15 @@
 // Runs one spec command: send the request through the library's session, page through lists (`--all` via
 // paginate), wait when asked, and render the answer.
 
+import { errorFields } from "../errorbody.js";
+import type { ReadableStream as WebReadable } from "node:stream/web";
 import type { Cloudpods } from "../client.js";
 import { HttpError } from "../errors.js";
-import { paginate } from "../lazy.js";
-import type { PageResult } from "../paginate.js";
+import { paginate, type PageResult } from "../paginate.js";
 import { renderList, renderObject, unwrap, type OutputFormat } from "./output.js";
 import type { ApiCall } from "./program.js";
 import { buildRequest, callParts } from "./request.js";
+import { usageError } from "./usage.js";
 import { waitFor, waitTarget } from "./wait.js";
 
 export interface ExecIo {
@@ -15,6 +17,9 @@ export interface ExecIo {
   writeErr(s: string): void;
   width: number;
   stderrTty: boolean;
+  stdoutTty: boolean;
+  /** Bytes to stdout, resolving once they are taken (back-pressure). */
+  writeBytes(chunk: Uint8Array): Promise<void>;
   waitIntervalMs: number;
 }
 
@@ -29,12 +34,37 @@ async function readJson(res: Response): Promise<{ data: unknown; text: string }>
 }
 
 async function httpError(req: Request, res: Response, text: string, cp: Cloudpods): Promise<HttpError> {
-  const { errorFields } = await import("../errorbody.js");
   return new HttpError({
     ...errorFields(res, text, cp.auth.secrets()),
     method: req.method,
     url: res.url || req.url,
   });
+}
+
+/** A HEAD answer's fields: Glance's `x-image-meta-*` headers without the prefix, else every header. */
+export function headerFields(headers: Headers): Record<string, string> {
+  const all = [...headers.entries()];
+  const meta = all.filter(([k]) => /^x-[a-z]+-meta-/.test(k));
+  return Object.fromEntries(
+    meta.length > 0 ? meta.map(([k, v]) => [k.replace(/^x-[a-z]+-meta-/, "").replace(/-/g, "_"), v]) : all,
+  );
+}
+
+async function saveBytes(res: Response, save: string | undefined, io: ExecIo): Promise<void> {
+  if (save === undefined && io.stdoutTty) {
+    await res.body?.cancel();
+    throw usageError("the answer is binary: give --save <path>, or pipe stdout");
+  }
+  if (!res.body) return;
+  const { Readable } = await import("node:stream");
+  const source = Readable.fromWeb(res.body as WebReadable<Uint8Array>);
+  if (save === undefined) {
+    for await (const chunk of source) await io.writeBytes(chunk as Uint8Array);
+    return;
+  }
+  const { pipeline } = await import("node:stream/promises");
+  const { createWriteStream } = await import("node:fs");
+  await pipeline(source, createWriteStream(save));
 }
 
 export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat, io: ExecIo): Promise<void> {
@@ -59,9 +89,19 @@ export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat
   }
 
   const req = buildRequest(cmd.method, parts);
+  // The transport refuses a non-JSON 2xx unless bytes were asked for.
+  if (cmd.shape().download) req.headers.set("Accept", "application/octet-stream");
   const res = await send(req.clone());
+  if (res.ok && cmd.shape().download) {
+    await saveBytes(res, call.save, io);
+    return;
+  }
   const { data, text } = await readJson(res);
   if (!res.ok) throw await httpError(req, res, text, cp);
+  if (cmd.method === "HEAD") {
+    io.writeOut(await renderObject(headerFields(res.headers), { format, width: io.width }));
+    return;
+  }
 
   if (cmd.listKey !== undefined) {
     const env = (data ?? {}) as Record<string, unknown>;
@@ -79,20 +119,19 @@ export async function execute(cp: Cloudpods, call: ApiCall, format: OutputFormat
     if (id !== undefined) {
       const collection = cmd.path.split("/")[1] ?? "";
       const showPath = `/${collection}/${encodeURIComponent(id)}`;
-      const probe = async () => {
-        const r = await send(
-          buildRequest("GET", { path: showPath, query: {}, headers: {}, body: undefined }),
-        );
+      const poll = async (signal: AbortSignal) => {
+        const get = buildRequest("GET", { path: showPath, query: {}, headers: {}, body: undefined });
+        const r = await send(new Request(get, { signal }));
         const { data: d, text: t } = await readJson(r);
-        if (!r.ok && r.status !== 404) throw await httpError(req, r, t, cp);
-        return { status: r.status, data: d };
+        return r.ok ? { data: d, response: r } : { error: t, response: r };
       };
-      const final = await waitFor(target, probe, {
+      const final = await waitFor(target, poll, {
         label: `${cmd.name.slice(0, cmd.name.lastIndexOf("-"))} ${id}`,
         timeoutMs: call.waitTimeoutS * 1000,
         intervalMs: io.waitIntervalMs,
         tty: io.stderrTty,
         write: io.writeErr,
+        secrets: () => cp.auth.secrets(),
       });
       if (final !== undefined) shown = unwrap(final);
     }

@@ -34,6 +34,10 @@ export interface OperationShape {
   bodyWrapper?: string | undefined;
   hasBody: boolean;
   bodyRequired: boolean;
+  /** The body is raw bytes (`application/octet-stream`): sent from `--file`. */
+  upload: boolean;
+  /** The 200 answer is raw bytes: written to `--save` (or a piped stdout). */
+  download: boolean;
 }
 
 /** Options every command has; a spec field with the same flag is offered as `--<in>-<flag>` instead. */
@@ -46,9 +50,13 @@ export const RESERVED = new Set([
   "wait-timeout",
   "body-json",
   "body-file",
+  "file",
+  "save",
   "rc",
   "insecure",
   "timeout",
+  "token-cache",
+  "no-token-cache",
   "os-auth-url",
   "os-username",
   "os-password",
@@ -131,19 +139,27 @@ export function operationShape(doc: Json, path: string, pathItem: Json, op: Json
     const name = p.name as string;
     if (p.in === "path") pathParams.push({ name, description: oneLine(p.description) });
     else if (p.in === "query" || p.in === "header") {
-      flags.push(flagFor(doc, name, p.in, p.schema, p.description, p.required === true));
+      const f = flagFor(doc, name, p.in, p.schema, p.description, p.required === true);
+      // Glance's `X-Image-Meta-Name` is `--name`, as in climc's image-upload.
+      if (p.in === "header") f.flag = f.flag.replace(/^x-[a-z]+-meta-/, "").replace(/^x-/, "");
+      flags.push(f);
     }
   }
   // Path order, not declaration order: `/projects/{project_id}/users/{user_id}` → PROJECT_ID USER_ID.
   pathParams.sort((a, b) => path.indexOf(`{${a.name}}`) - path.indexOf(`{${b.name}}`));
 
   const body = deref(doc, op.requestBody);
-  const media = deref(doc, (body.content as Json | undefined)?.["application/json"]);
+  const content = (body.content ?? {}) as Json;
+  const media = deref(doc, content["application/json"]);
+  const ok = deref(doc, (op.responses as Json | undefined)?.["200"]);
+  const answers = Object.keys((ok.content ?? {}) as Json);
   const shape: OperationShape = {
     pathParams,
     flags,
     hasBody: media.schema !== undefined,
     bodyRequired: body.required === true,
+    upload: content["application/octet-stream"] !== undefined,
+    download: answers.length > 0 && !answers.some((t) => t.includes("json")),
   };
   if (media.schema === undefined) return shape;
   const outer = flatten(doc, media.schema);

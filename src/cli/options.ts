@@ -1,5 +1,5 @@
 // commander Options for spec flags: value parsing by type (a bad integer or choice is a usage error that
-// names the flag), repeatable arrays, and `--x` / `--no-x` for booleans.
+// names the flag), repeatable arrays, and `--x` / `--x false` / `--no-x` for booleans.
 
 import { InvalidArgumentError, Option } from "commander";
 import type { FlagKind, FlagSpec } from "./flags.js";
@@ -52,7 +52,10 @@ const placeholder = (f: FlagSpec): string => {
 /** The Options of one flag (two for a boolean) and the attribute commander stores its value under. */
 export function optionsFor(f: FlagSpec): { options: Option[]; attribute: string } {
   if (f.kind === "boolean") {
-    const on = new Option(`--${f.flag}`, describe(f));
+    // `--x`, `--x false` / `--x=false` (what the API docs' samples print) and `--no-x` all work.
+    const on = new Option(`--${f.flag} [bool]`, describe(f))
+      .preset(true)
+      .argParser((raw: string) => parseScalar("boolean", raw, undefined));
     const off = new Option(`--no-${f.flag}`, `send ${f.key}=false`).hideHelp();
     return { options: [on, off], attribute: on.attributeName() };
   }

@@ -27,7 +27,11 @@ export function unwrap(data: unknown): unknown {
 const cell = (v: unknown): string =>
   v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 
-const FIRST = ["id", "name", "status"];
+// The columns climc's GetColumns() tends to show first, so a narrow terminal keeps the telling ones.
+const FIRST = [
+  ...["id", "name", "status", "hypervisor", "vcpu_count", "vmem_size", "disk", "ips", "eip", "host", "zone"],
+  ...["type", "disk_format", "size", "enabled", "domain", "project", "tenant", "created_at"],
+];
 const MAX_CELL = 48;
 
 function clip(s: string, width: number): string {
@@ -35,7 +39,7 @@ function clip(s: string, width: number): string {
   return line.length <= width ? line : `${line.slice(0, Math.max(1, width - 1))}…`;
 }
 
-/** Scalar columns of the items, id/name/status first, then in the order they first appear. */
+/** Scalar columns of the items, the FIRST ones first, then in the order they first appear. */
 export function listColumns(items: readonly unknown[]): string[] {
   const seen = new Set<string>();
   for (const it of items.slice(0, 200)) {
@@ -71,7 +75,14 @@ export interface RenderOptions {
 async function table(head: string[], rows: string[][]): Promise<string> {
   const { default: Table } = await import("cli-table3");
   const colWidths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)) + 2);
-  const t = new Table({ head, style: { head: [], border: [] }, colWidths, wordWrap: false });
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    colWidths,
+    wordWrap: false,
+    // No rule between rows: denser, as climc prints.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   for (const r of rows) t.push(r);
   return t.toString();
 }

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import type { CommandSpec } from "./commands.js";
 import type { FlagSpec } from "./flags.js";
+import { SDK_VERSION } from "../transport.js";
 import { optionsFor } from "./options.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 import { usageError } from "./usage.js";
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   rc?: string | undefined;
   insecure?: boolean | undefined;
   timeout?: number | undefined;
+  /** `--no-token-cache` turns it off. */
+  tokenCache: boolean;
   /** `--os-auth-url` etc. as the OS_* variables they stand for. */
   env: Record<string, string>;
 }
@@ -26,6 +29,10 @@ export interface ApiCall {
   pathArgs: string[];
   values: Map<FlagSpec, unknown>;
   body?: unknown;
+  /** `--file`: the bytes of an octet-stream body. */
+  file?: string | undefined;
+  /** `--save`: where a byte answer goes. */
+  save?: string | undefined;
   all: boolean;
   wait: boolean;
   waitTimeoutS: number;
@@ -119,6 +126,7 @@ export async function parseArgv(
 ): Promise<Invocation> {
   const program = new Command("cloudpods")
     .description("The Cloudpods API from the command line: every spec operation, climc-style names.")
+    .version(SDK_VERSION, "--version")
     .exitOverride()
     .configureOutput({
       writeOut: io.writeOut,
@@ -139,7 +147,8 @@ export async function parseArgv(
       "read OS_* variables from an openrc file (flags win over it, it wins over the env)",
     )
     .option("--insecure", "do not verify TLS certificates (YUNION_INSECURE)")
-    .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number));
+    .addOption(new Option("--timeout <seconds>", "per-request timeout").argParser(Number))
+    .option("--no-token-cache", "log in afresh instead of reusing the cached token (~/.cache/cloudpods-sdk)");
   for (const [flag, , what] of OS_FLAGS) program.option(`--${flag} <value>`, what);
 
   const wanted = requestedName(argv);
@@ -157,11 +166,14 @@ export async function parseArgv(
       rc: g.rc as string | undefined,
       insecure: g.insecure as boolean | undefined,
       timeout: g.timeout as number | undefined,
+      tokenCache: g.tokenCache !== false,
       env,
     };
   };
 
-  for (const c of commands) {
+  // A known command is registered alone (start-up time); otherwise all are, for help and "did you mean".
+  const known = commands.find((c) => c.name === wanted);
+  for (const c of known ? [known] : commands) {
     const sub = program.command(c.name).summary(c.summary);
     if (c.name !== wanted) continue;
     sub.description(helpText(c));
@@ -180,6 +192,9 @@ export async function parseArgv(
       );
       sub.option("--body-file <path>", "like --body-json, read from a file (- for stdin)");
     }
+    if (shape.upload) sub.option("--file <path>", "send this file's bytes as the request body");
+    if (shape.download)
+      sub.option("--save <path>", "write the answer's bytes to this file (default: a piped stdout)");
     if (c.listKey !== undefined) sub.option("--all", "every page (follows offset or paging marker)");
     const waits = waitTarget(c) !== undefined;
     if (waits) {
@@ -201,6 +216,8 @@ export async function parseArgv(
         pathArgs: args.slice(0, shape.pathParams.length) as string[],
         values,
         body: readBody(opts),
+        file: opts.file as string | undefined,
+        save: opts.save as string | undefined,
         all: opts.all === true,
         wait: opts.wait === true,
         waitTimeoutS: Number(opts.waitTimeout ?? 600),

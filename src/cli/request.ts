@@ -2,6 +2,7 @@
 // a repeated-key query string (Cloudpods' `status=a&status=b`), header flags into headers, and body flags
 // over `--body-json`/`--body-file` inside the resource wrapper.
 
+import { readFileSync } from "node:fs";
 import { PLACEHOLDER_BASE } from "../session.js";
 import type { CommandSpec } from "./commands.js";
 import type { FlagSpec } from "./flags.js";
@@ -14,6 +15,8 @@ export interface CallInput {
   values: ReadonlyMap<FlagSpec, unknown>;
   /** `--body-json` / `--body-file`, parsed. */
   body?: unknown;
+  /** `--file`: a file whose bytes are the body. */
+  file?: string | undefined;
 }
 
 export interface CallParts {
@@ -21,6 +24,8 @@ export interface CallParts {
   query: Record<string, unknown>;
   headers: Record<string, string>;
   body: unknown;
+  /** Raw bytes instead of a JSON body. */
+  raw?: Uint8Array | undefined;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -62,6 +67,17 @@ export function callParts(cmd: CommandSpec, input: CallInput): CallParts {
       body = { ...outer, ...top, [wrapper]: isObj(inner) ? { ...inner, ...fields } : inner };
     }
   }
+  if (input.file !== undefined) {
+    if (body !== undefined) throw usageError(`${cmd.name}: give --file or body fields, not both`);
+    try {
+      // Read whole: the session buffers every body anyway, so that a 401 retry can replay it.
+      return { path, query, headers, body: undefined, raw: readFileSync(input.file) };
+    } catch (e) {
+      throw usageError(
+        `--file ${input.file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+  }
   return { path, query, headers, body };
 }
 
@@ -80,8 +96,11 @@ export function queryString(query: Record<string, unknown>): string {
 
 export function buildRequest(method: string, parts: CallParts, query = parts.query): Request {
   const headers = new Headers(parts.headers);
-  let body: string | null = null;
-  if (parts.body !== undefined) {
+  let body: BodyInit | null = null;
+  if (parts.raw !== undefined) {
+    headers.set("Content-Type", "application/octet-stream");
+    body = parts.raw as Uint8Array<ArrayBuffer>;
+  } else if (parts.body !== undefined) {
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(parts.body);
   }

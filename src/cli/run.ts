@@ -1,19 +1,18 @@
 // The bin's body, with its world injected (argv, env, streams) so it can be driven in-process as well as
 // spawned: parse, run the command on the library's client, report errors as exit codes.
 
-import { Option } from "commander";
-import { listAccessKeys, createAccessKey } from "./aksk.js";
+import { AKSK_COMMANDS, runAksk } from "./aksk.js";
 import { complete, completionScript, SHELLS } from "./completion.js";
 import { loadCommands } from "./commands.js";
 import { execute } from "./execute.js";
-import { outputFormatFrom, renderList, renderObject } from "./output.js";
+import { outputFormatFrom } from "./output.js";
 import { parseArgv, type ExtraCommand, type Invocation } from "./program.js";
 import { report } from "./report.js";
 import { openClient } from "./session.js";
 import { usageError } from "./usage.js";
 
 export interface Stream {
-  write(s: string): void;
+  write(s: string | Uint8Array, done?: () => void): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
 }
@@ -24,22 +23,8 @@ export interface RunWorld {
   stderr: Stream;
 }
 
-const AKSK_OPTIONS = (): Option[] => [
-  new Option("--user <id>", "user id (default: the token's user)"),
-  new Option("--project <id>", "project id (default: the token's project)"),
-];
-
 const EXTRAS: ExtraCommand[] = [
-  {
-    name: "credential-create-aksk",
-    summary: "Create an access key and secret (the secret is shown this once)",
-    options: AKSK_OPTIONS(),
-  },
-  {
-    name: "credential-get-aksk",
-    summary: "List access keys (secrets masked unless --show-secret)",
-    options: [...AKSK_OPTIONS(), new Option("--show-secret", "print the secrets too")],
-  },
+  ...AKSK_COMMANDS,
   { name: "completion", summary: "Print a bash or zsh completion script", args: ["<shell>"] },
 ];
 
@@ -74,7 +59,7 @@ export async function run(argv: readonly string[], world: RunWorld): Promise<num
       out(script);
       return 0;
     }
-    const cp = openClient(inv.global, world.env, err);
+    const cp = await openClient(inv.global, world.env, err);
     try {
       const format = inv.global.output;
       if (inv.kind === "api") {
@@ -83,20 +68,12 @@ export async function run(argv: readonly string[], world: RunWorld): Promise<num
           writeErr: err,
           width,
           stderrTty: world.stderr.isTTY === true,
+          stdoutTty: world.stdout.isTTY === true,
+          writeBytes: (chunk) => new Promise<void>((resolve) => world.stdout.write(chunk, resolve)),
           waitIntervalMs: Number(world.env.CLOUDPODS_WAIT_INTERVAL_MS) || 2000,
         });
       } else {
-        const o = {
-          userId: inv.opts.user as string | undefined,
-          projectId: inv.opts.project as string | undefined,
-        };
-        if (inv.name === "credential-create-aksk") {
-          out(await renderObject(await createAccessKey(cp, o), { format, width }));
-        } else {
-          const keys = await listAccessKeys(cp, o);
-          const shown = inv.opts.showSecret === true ? keys : keys.map((k) => ({ ...k, secret: "***" }));
-          out(await renderList(shown, { format, width }));
-        }
+        out(await runAksk(cp, inv.name, inv.opts, { format, width }));
       }
     } finally {
       await cp.close();

@@ -1,8 +1,7 @@
-// `--wait` on create/start/stop/delete: poll the resource until its status is a steady one (or it is gone,
-// for delete), with a progress line on a TTY and one plain line per status change otherwise. A `*fail*`
-// status ends the wait as an error.
+// `--wait` on create/start/stop/delete, on the library's waiters (src/wait.ts: backoff, deadline, `*_fail`
+// states): a progress line on a TTY, rewritten in place, and one plain line per status change otherwise.
 
-import { CloudpodsError, TimeoutError } from "../errors.js";
+import type { Poll } from "../wait.js";
 import type { CommandSpec } from "./commands.js";
 
 export interface WaitTarget {
@@ -26,9 +25,6 @@ export function waitTarget(cmd: Pick<CommandSpec, "name" | "path">): WaitTarget 
   return TARGETS[verb];
 }
 
-/** The poll: status code and parsed body of `GET /<collection>/{id}`. */
-export type Probe = () => Promise<{ status: number; data: unknown }>;
-
 export interface WaitOptions {
   label: string;
   timeoutMs: number;
@@ -36,52 +32,47 @@ export interface WaitOptions {
   /** A TTY gets one rewritten progress line; otherwise one line per status change. */
   tty: boolean;
   write: (s: string) => void;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  secrets: () => readonly string[];
 }
 
-const statusOf = (data: unknown): string | undefined => {
-  const o = data as Record<string, unknown> | null;
-  const inner = o && typeof o === "object" && Object.keys(o).length === 1 ? Object.values(o)[0] : o;
-  const s = (inner as Record<string, unknown> | null)?.status;
-  return typeof s === "string" ? s : undefined;
-};
+const statusOf = (state: unknown): string =>
+  typeof (state as { status?: unknown } | null)?.status === "string"
+    ? (state as { status: string }).status
+    : "";
 
-export async function waitFor(target: WaitTarget, probe: Probe, o: WaitOptions): Promise<unknown> {
-  const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const start = now();
+/** Resolves with the final (unwrapped) resource, or undefined once a deleted one answers 404. */
+export async function waitFor(target: WaitTarget, poll: Poll, o: WaitOptions): Promise<unknown> {
+  const lib = await import("../wait.js");
   let last: string | undefined;
-  const show = (status: string, done = false) => {
-    const secs = Math.round((now() - start) / 1000);
-    if (o.tty) o.write(`\r\x1b[K${o.label}: ${status} (${secs}s)${done ? "\n" : ""}`);
+  const show = (status: string, elapsedMs: number, done = false) => {
+    if (o.tty) o.write(`\r\x1b[K${o.label}: ${status} (${Math.round(elapsedMs / 1000)}s)${done ? "\n" : ""}`);
     else if (status !== last) o.write(`${o.label}: ${status}\n`);
     last = status;
   };
-  for (;;) {
-    const { status, data } = await probe();
-    if (target.gone && status === 404) {
-      show("deleted", true);
+  const started = Date.now();
+  const common = {
+    timeoutMs: o.timeoutMs,
+    intervalMs: o.intervalMs,
+    onProgress: (state: unknown, elapsedMs: number) => show(statusOf(state) || "waiting", elapsedMs),
+  };
+  try {
+    if (target.gone) {
+      // A server in the recycle bin (`pending_deleted`) is gone as far as the command is concerned.
+      await lib.waitForDelete(poll, o.label, { ...common, pendingDeleted: true }, o.secrets);
+      show("deleted", Date.now() - started, true);
       return undefined;
     }
-    if (status >= 400) {
-      if (o.tty) o.write("\n");
-      throw new CloudpodsError(`${o.label}: polling answered ${status}`, "WaitFailed", { status });
-    }
-    const s = statusOf(data) ?? "";
-    if (!target.gone && (s === "" || target.statuses.includes(s))) {
-      show(s || "done", true);
-      return data;
-    }
-    if (/fail/i.test(s)) {
-      show(s, true);
-      throw new CloudpodsError(`${o.label}: status ${s}`, "WaitFailed");
-    }
-    show(s);
-    if (now() - start >= o.timeoutMs) {
-      if (o.tty) o.write("\n");
-      throw new TimeoutError("WAIT", o.label, o.timeoutMs);
-    }
-    await sleep(o.intervalMs);
+    const final = await lib.waitFor<unknown>(
+      poll,
+      o.label,
+      // A resource with no status (an identity object) is done as soon as it exists.
+      { ...common, until: (s) => statusOf(s) === "" || target.statuses.includes(statusOf(s)) },
+      o.secrets,
+    );
+    show(statusOf(final) || "done", Date.now() - started, true);
+    return final;
+  } catch (e) {
+    if (o.tty && last !== undefined) o.write("\n");
+    throw e;
   }
 }

@@ -1,6 +1,8 @@
 // Fault injection for users' tests: the next N requests matching a method and a path fail with a status,
 // have their connection reset, or are delayed. Rules are checked in the order they were added.
 
+import { invalidConfig } from "../errors.js";
+
 export interface FaultMatch {
   /** Any method when absent. */
   method?: string | undefined;
@@ -59,7 +61,7 @@ export class FaultTable implements Faults {
 
   private add(match: FaultMatch, action: FaultAction): FaultRule {
     const times = match.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new RangeError("fault `times` must be an integer >= 1");
+    if (!Number.isInteger(times) || times < 1) throw invalidConfig("fault `times` must be an integer >= 1");
     const rule: FaultRule = { match: { ...match }, action, remaining: times, hits: 0 };
     this.list.push(rule);
     return rule;
@@ -67,7 +69,7 @@ export class FaultTable implements Faults {
 
   failNext(m: FaultMatch & { status: number; errorClass?: string; details?: string }): FaultRule {
     if (!Number.isInteger(m.status) || m.status < 400 || m.status > 599)
-      throw new RangeError("fault `status` must be an HTTP error status (400-599)");
+      throw invalidConfig("fault `status` must be an HTTP error status (400-599)");
     const errorClass = m.errorClass ?? CLASS_BY_STATUS[m.status] ?? "UnclassifiedError";
     return this.add(m, {
       kind: "status",
@@ -82,7 +84,7 @@ export class FaultTable implements Faults {
   }
 
   delayNext(m: FaultMatch & { ms: number }): FaultRule {
-    if (!(m.ms >= 0)) throw new RangeError("fault `ms` must be >= 0");
+    if (!(m.ms >= 0)) throw invalidConfig("fault `ms` must be >= 0");
     return this.add(m, { kind: "delay", ms: m.ms });
   }
 

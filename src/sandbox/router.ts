@@ -27,6 +27,12 @@ export interface Ctx {
   token: Token;
 }
 
+/**
+ * A handler the router runs before refusing a bad token (status 0 = carry on): the image service answers
+ * 404 for an unknown image whatever the token.
+ */
+export const PRE_AUTH = "#preAuth";
+
 export type OpHandler = (ctx: Ctx) => SandboxReply | Promise<SandboxReply>;
 
 export interface RouterDeps {
@@ -40,6 +46,13 @@ export interface RouterDeps {
 
 export const json = (body: unknown, status = 200, headers?: Record<string, string>): SandboxReply =>
   headers ? { status, body, headers } : { status, body };
+
+/** An empty answer that still says JSON, as Cloudpods' bodiless 200s (role grants) and HEAD 404s do. */
+export const emptyJson = (status: number): SandboxReply => ({
+  status,
+  headers: { "content-type": status < 400 ? "application/json;charset=utf-8" : "application/json" },
+  raw: Buffer.alloc(0),
+});
 
 export function errorReply(e: unknown, now: number): SandboxReply {
   const err =
@@ -57,6 +70,9 @@ export async function route(deps: RouterDeps, req: SandboxRequest, path: string)
     const { op, params } = found;
     const token = op.needsToken ? deps.checkToken(req.headers["x-auth-token"]) : undefined;
     if (op.needsToken && !token) {
+      const pre = deps.handlers.get(PRE_AUTH);
+      const early = pre && (await pre({ req, op, params, query: {}, body: undefined, token: token! }));
+      if (early?.status) return early;
       const resource = op.template.split("/")[1] ?? "";
       throw notEnoughPrivilege(deps.table.name, resource, op.method === "GET" ? "list" : "perform");
     }

@@ -21,6 +21,7 @@ import { imageHandlers } from "./image/handlers.js";
 import { crudHandlers, type Resource } from "./crud.js";
 import type { Ctx, OpHandler } from "./router.js";
 import { inputError } from "./errors.js";
+import { invalidConfig } from "../errors.js";
 
 export interface SandboxOptions {
   /** Port of the identity (auth URL) listener; default 0 (ephemeral). The other listeners are ephemeral. */
@@ -36,7 +37,10 @@ export interface SandboxOptions {
 export interface SandboxOperations {
   /** operationIds the sandbox serves with state. */
   withState: string[];
-  /** operationIds routed and validated but answered 501 NotImplementedError. */
+  /**
+   * operationIds routed and validated but answered 501 NotImplementedError. Both lists cover the
+   * keystone-secured APIs of the manifest (`<api>:<operationId>`); other products' specs are not served.
+   */
   notImplemented: string[];
 }
 
@@ -65,7 +69,7 @@ const REGIONS = ["region0", "region1"];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const stepMs = options.statusDelayMs ?? 300;
-  if (!(stepMs >= 0)) throw new RangeError("statusDelayMs must be >= 0");
+  if (!(stepMs >= 0)) throw invalidConfig("statusDelayMs must be >= 0");
   const clock = new Scheduler(stepMs);
   const now = (): number => clock.now();
   const faults = new FaultTable();
@@ -128,7 +132,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
     });
     const handlers = crudHandlers(computeTable, resources, now);
-    for (const [k, v] of serverHandlers(state, images, clock, owner)) handlers.set(k, v);
+    for (const [k, v] of serverHandlers(state, images, clock, owner, (project) => {
+      const p = identity.projects.find(project);
+      return p && ownerOf(p.id, identity);
+    }))
+      handlers.set(k, v);
     return routerFor(computeTable, handlers);
   });
 
@@ -185,6 +193,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         interface: iface,
         url: `${await listen(imageHandler)}/v1`,
       });
+    // Any other keystone-secured API of the manifest gets its own endpoint in region0, every operation
+    // routed and validated (501 until it has state). APIs of other products (KubeSphere) are not served.
+    for (const t of tables.filter((t) => keystoneSecured(t) && !BUILT_IN.includes(t.serviceType))) {
+      const basePath = specBasePath(t);
+      const h = service(basePath, routerFor(t, new Map()));
+      for (const iface of ["public", "internal"] as const)
+        endpoints.push({
+          serviceType: t.serviceType,
+          serviceName: t.name,
+          region: "region0",
+          interface: iface,
+          url: `${await listen(h)}${basePath}`,
+        });
+    }
     seedCatalog(identity, endpoints);
 
     const gateway = await listen(
@@ -205,7 +227,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
     );
 
-    const all = tables.flatMap((t) => t.operations.map((op) => `${t.name}:${op.operationId}`));
+    const all = tables
+      .filter(keystoneSecured)
+      .flatMap((t) => t.operations.map((op) => `${t.name}:${op.operationId}`));
     let closing: Promise<void> | undefined;
     return {
       authUrl: `${idPublic}/v3`,
@@ -233,6 +257,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw e;
   }
 }
+
+const BUILT_IN = ["identity", "compute_v2", "image"];
+
+/** Cloudpods APIs log in at keystone; a spec of another product (bearer tokens) is not served. */
+const keystoneSecured = (t: ApiTable): boolean =>
+  JSON.stringify(t.document.security ?? []).includes('"keystone"');
+
+/** The path of the spec's first server URL (`https://{host}:{port}/v1` → `/v1`). */
+const specBasePath = (t: ApiTable): string => {
+  const url = String(((t.document.servers as { url?: string }[] | undefined) ?? [])[0]?.url ?? "");
+  return (/^[a-z]+:\/\/[^/]+(\/.*)?$/i.exec(url)?.[1] ?? "").replace(/\/+$/, "");
+};
 
 const noCreate = (): never => {
   throw inputError("servers are created by createServer");

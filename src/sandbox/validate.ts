@@ -51,7 +51,9 @@ export function createValidator(tables: ApiTable[]): Validator {
         const required: string[] = [];
         for (const p of op.parameters) {
           if (p.in !== "query") continue;
-          if (p.schema) properties[p.name] = p.schema;
+          // A presence flag (`enum: [true]`) is how the spec steers callers; the server takes any value.
+          if (p.schema)
+            properties[p.name] = p.schema.type === "boolean" ? { ...p.schema, enum: undefined } : p.schema;
           if (p.required) required.push(p.name);
         }
         // The parameter schemas may hold `#/components/...` refs: compile them inside their document.

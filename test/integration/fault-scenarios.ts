@@ -47,7 +47,7 @@ export interface Outcome {
  * Short, so waiting past every scenario's timers costs little, yet far above a loopback exchange with the
  * fake server; the stall scenarios use STALL_TIMEOUT_MS.
  */
-export const TIMEOUT_MS = 1_500;
+export const TIMEOUT_MS = 2_500;
 export const STALL_TIMEOUT_MS = 250;
 export const RETRIES = 2;
 export const SERVER_BODY = { server: { name: "vm1", vcpu_count: 1, vmem_size: 1024 } };

@@ -1,11 +1,12 @@
 // Starts a REAL OpenStack Keystone (Debian python3-keystone under uwsgi) in a fresh temp dir, seeds a
 // Cloudpods-style catalog through the admin REST API, and stops it by PID. See .ci/run for the apt packages.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { followToExit, followUntil } from "./readiness.js";
 
 /** The only way to skip the integration suites: missing binaries otherwise fail loudly. */
 export const integrationSkipped = process.env.CLOUDPODS_SKIP_INTEGRATION === "1";
@@ -17,9 +18,6 @@ export const SKIP_HINT =
 const PYTHON = "/usr/bin/python3";
 const ADMIN_PASSWORD = "admin-secret";
 const DEMO_PASSWORD = "demo-secret";
-const READY_POLL_MS = 100;
-const READY_MAX_POLLS = 300;
-const READY_MAX_MS = 45_000;
 const STOP_GRACE_MS = 5_000;
 
 export type ComputeUrlKey = "region0Public" | "region0Internal" | "region1Public" | "region1Internal";
@@ -87,12 +85,19 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 // Trap 6: keystone-manage prints an eventlet traceback at exit even on success; only the exit code counts.
-function run(step: string, file: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env: childEnv(), timeout: 60_000, maxBuffer: 8 << 20 }, (err, _out, stderr) =>
-      err ? reject(new Error(`${step} failed: ${err.message}\n${tail(stderr, 15)}`)) : resolve(),
-    );
-  });
+// Followed to its exit (no fixed timeout: db_sync on a loaded machine can take minutes), and a failure quotes
+// its own output and keystone.log, which is where keystone-manage logs once log_file is set.
+async function run(step: string, file: string, args: string[], dir: string): Promise<void> {
+  const child = spawn(file, args, { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (c: Buffer): void => {
+    output = (output + c.toString("utf8")).slice(-64_000);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const log = (): string =>
+    `${output.trimEnd() || "(no output)"}\n-- keystone.log --\n${tailFile(join(dir, "keystone.log"), 15)}`;
+  await followToExit({ name: step, child, log });
 }
 
 const tail = (text: string, lines: number): string => text.trimEnd().split("\n").slice(-lines).join("\n");
@@ -138,20 +143,20 @@ async function prepare(dir: string, manage: string, identityUrl: string): Promis
   const [uid, gid] = [process.getuid?.() ?? 0, process.getgid?.() ?? 0];
   const owner = ["--keystone-user", String(uid), "--keystone-group", String(gid)];
   const dbChain = async (): Promise<void> => {
-    await run("keystone-manage db_sync", manage, [...conf, "db_sync"]);
+    await run("keystone-manage db_sync", manage, [...conf, "db_sync"], dir);
     // Trap 1: without WAL a worker's SHARED lock after a password auth makes every write a 500.
     const wal =
       "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL'); c.close()";
-    await run("PRAGMA journal_mode=WAL", PYTHON, ["-c", wal, join(dir, "keystone.db")]);
+    await run("PRAGMA journal_mode=WAL", PYTHON, ["-c", wal, join(dir, "keystone.db")], dir);
     const urls = ["public", "internal", "admin"].flatMap((i) => [`--bootstrap-${i}-url`, identityUrl]);
     const boot = ["--bootstrap-password", ADMIN_PASSWORD, "--bootstrap-region-id", "RegionOne", ...urls];
-    await run("keystone-manage bootstrap", manage, [...conf, "bootstrap", ...boot]);
+    await run("keystone-manage bootstrap", manage, [...conf, "bootstrap", ...boot], dir);
   };
   // The key repositories do not touch the database, so they run alongside the db chain.
   await Promise.all([
     dbChain(),
-    run("keystone-manage fernet_setup", manage, [...conf, "fernet_setup", ...owner]),
-    run("keystone-manage credential_setup", manage, [...conf, "credential_setup", ...owner]),
+    run("keystone-manage fernet_setup", manage, [...conf, "fernet_setup", ...owner], dir),
+    run("keystone-manage credential_setup", manage, [...conf, "credential_setup", ...owner], dir),
   ]);
 }
 
@@ -168,23 +173,15 @@ function launch(dir: string, uwsgi: string, wsgi: string, port: number): ChildPr
   return child;
 }
 
+/** Until `GET /v3` answers 200, for as long as uwsgi and its worker make progress (see readiness.ts). */
 async function waitReady(child: ChildProcess, base: string, logPath: string): Promise<void> {
-  const started = Date.now();
-  for (let i = 0; i < READY_MAX_POLLS && Date.now() - started < READY_MAX_MS; i++) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    try {
-      const res = await fetch(`${base}/v3`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, READY_POLL_MS));
-  }
-  const why = child.exitCode !== null || child.signalCode !== null ? "uwsgi exited" : "no 200 on GET /v3";
-  throw new Error(
-    `Keystone did not start (${why} after ${Date.now() - started} ms). uwsgi log:\n${tailFile(logPath, 25)}`,
-  );
+  const probe = async (): Promise<true | undefined> => {
+    const res = await fetch(`${base}/v3`, { signal: AbortSignal.timeout(5_000) });
+    await res.arrayBuffer();
+    return res.status === 200 || undefined;
+  };
+  const log = (): string => (existsSync(logPath) ? readFileSync(logPath, "utf8").slice(-64_000) : "");
+  await followUntil({ name: "Keystone (uwsgi)", child, log, pollMs: 200 }, probe);
 }
 
 function killGroup(pid: number): void {

@@ -8,8 +8,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { followUntil } from "./readiness.js";
 
-const READY_MAX_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 const BODY_KEEP = 2_000;
 
@@ -44,40 +44,11 @@ function prismEntry(): string {
 
 const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, "");
 
+/** Until Prism prints its port, for as long as it makes progress (see readiness.ts). */
 function waitListening(child: ChildProcess, output: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = (): boolean => {
-      const match = /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stripAnsi(output()));
-      if (match?.[1]) {
-        finish();
-        resolve(match[1]);
-        return true;
-      }
-      return false;
-    };
-    const onExit = (): void => {
-      finish();
-      reject(new Error(`Prism exited before listening:\n${tailOf(output())}`));
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`Prism not listening after ${Date.now() - started} ms:\n${tailOf(output())}`));
-    }, READY_MAX_MS);
-    const finish = (): void => {
-      clearTimeout(timer);
-      child.stdout?.off("data", onData);
-      child.off("exit", onExit);
-    };
-    const onData = (): void => void check();
-    child.stdout?.on("data", onData);
-    child.once("exit", onExit);
-    check();
-  });
-}
-
-function tailOf(text: string): string {
-  return stripAnsi(text).trimEnd().split("\n").slice(-20).join("\n");
+  const listening = async (): Promise<string | undefined> =>
+    /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stripAnsi(output()))?.[1];
+  return followUntil({ name: "Prism", child, log: () => stripAnsi(output()) }, listening);
 }
 
 function startProxy(target: URL, requests: PrismRequest[]): Promise<Server> {

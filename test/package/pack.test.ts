@@ -65,6 +65,37 @@ describe("the packed tarball", () => {
     expect(stderr).toBe("");
   });
 
+  it("installs the cloudpods bin: `npx cloudpods --help` and a command against the packaged sandbox", async () => {
+    const { stdout } = await run("npx", ["--no-install", "cloudpods", "--help"], { cwd: work });
+    expect(stdout).toMatch(/server-list/);
+    const { startSandbox } = (await import(
+      path.join(work, "node_modules/cloudpods-sdk/dist/src/sandbox/index.js")
+    )) as typeof import("../../src/sandbox/index.js");
+    const sandbox = await startSandbox();
+    try {
+      const { username, password, domain, project } = sandbox.admin;
+      const env = {
+        ...process.env,
+        OS_AUTH_URL: sandbox.authUrl,
+        OS_USERNAME: username,
+        OS_PASSWORD: password,
+        OS_DOMAIN_NAME: domain,
+        OS_PROJECT_NAME: project,
+        OS_PROJECT_DOMAIN: domain,
+        HOME: work,
+      };
+      const list = await run("npx", ["--no-install", "cloudpods", "image-list", "--output", "json"], {
+        cwd: work,
+        env,
+      });
+      expect(JSON.parse(list.stdout)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ status: "active" })]),
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("passes arethetypeswrong (ESM only: CommonJS loads it through require(esm)) and publint", async () => {
     await run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"]);
     const installed = path.join(work, "node_modules/cloudpods-sdk");

@@ -26,7 +26,7 @@ function expectValid(spec: SpecValidator, pointer: string, value: unknown) {
   ).toEqual([]);
 }
 
-describe.each(["identity", "compute"])("%s spec examples", (api) => {
+describe.each(["identity", "compute", "image"])("%s spec examples", (api) => {
   let spec: SpecValidator;
   beforeAll(async () => {
     spec = await loadValidator(api);

@@ -124,20 +124,31 @@ describe("createImage", () => {
 describe("updateImage and uploadImage", () => {
   it("update sends only headers; upload sends only bytes", async () => {
     const { cp, sent } = fake(() => Response.json(CREATED.response.body));
-    await updateImage(cp, "img-1", { description: "a+b", properties: { os_distribution: "Debian" } });
+    await updateImage(cp, "img-1", { description: "a b/c", properties: { os_distribution: "Debian" } });
     await uploadImage(cp, "img-1", new Uint8Array([1, 2, 3]));
     expect(sent.map((s) => [s.method, s.url])).toEqual([
       ["PUT", `${IMAGE_URL}/images/img-1`],
       ["PUT", `${IMAGE_URL}/images/img-1`],
     ]);
-    // `+` is encoded: the server's QueryUnescape would read a bare one as a space.
     expect(Object.fromEntries(metaOf(sent[0]!))).toEqual({
-      "x-image-meta-description": "a%2Bb",
+      "x-image-meta-description": "a%20b%2Fc",
       "x-image-meta-property-os_distribution": "Debian",
     });
     expect(sent[0]!.body).toBeUndefined();
     expect(metaOf(sent[1]!)).toEqual([]);
     expect(sent[1]!.body).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it("refuses values the server's repeated URL-decoding would alter, before any request", async () => {
+    const { cp, sent } = fake(() => Response.json(CREATED.response.body));
+    for (const description of ["a+b", "100%41", "x%2By"])
+      await expect(updateImage(cp, "img-1", { description })).rejects.toSatisfy(
+        (e) => CloudpodsError.isInstance(e) && e.code === "InvalidConfig" && /description/.test(e.message),
+      );
+    await expect(updateImage(cp, "img-1", { properties: { note: "1+1" } })).rejects.toThrow(/property-note/);
+    // A bare "%" is not an escape: it survives, encoded.
+    await updateImage(cp, "img-1", { description: "100% done" });
+    expect(sent.map((s) => s.headers["x-image-meta-description"])).toEqual(["100%25%20done"]);
   });
 });
 

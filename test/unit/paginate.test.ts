@@ -74,13 +74,46 @@ describe("paginate: offset paging", () => {
     expect(p.queries).toEqual([{ offset: 10, limit: 1 }]);
   });
 
-  it("is bounded when a server ignores offset", async () => {
-    const p = pages({ servers: items("same"), limit: 1 });
+  it("is bounded when pages keep coming", async () => {
+    const p = {
+      queries: [] as unknown[],
+      getPage: async (q: Record<string, unknown>): Promise<PageResult> => {
+        p.queries.push(q);
+        return { data: { servers: items(`s${p.queries.length}`), limit: 1 }, response: new Response(null) };
+      },
+    };
     const err = await collect(
       paginate<Item>(p.getPage, "servers", {}, { maxPages: 5, label: "/servers" }),
     ).catch((e: unknown) => e);
     expect(CloudpodsError.isInstance(err) && err.code).toBe("PaginationLimit");
     expect(p.queries).toHaveLength(5);
+  });
+
+  it("stops with an error when a server ignores offset and answers the same page again", async () => {
+    const p = pages({ servers: items("same"), limit: 1, total: 38 });
+    const got: Item[] = [];
+    const err = await (async () => {
+      for await (const x of paginate<Item>(p.getPage, "servers", {}, { label: "/servers" })) got.push(x);
+    })().catch((e: unknown) => e);
+    expect(CloudpodsError.isInstance(err) && err.code).toBe("PaginationLoop");
+    expect((err as Error).message).toMatch(/same page twice/);
+    expect(got.map((x) => x.id)).toEqual(["same"]);
+    expect(p.queries).toHaveLength(2);
+  });
+
+  it("treats an empty paging_marker as none: offset rules apply when no next_marker comes back", async () => {
+    // As the real region service: 38 networks, 5 a page, offset paging, paging_marker "" ignored.
+    const ids = [...Array(38).keys()].map((i) => `n${i}`);
+    const getPage = async (q: Record<string, unknown>): Promise<PageResult> => {
+      const offset = Number(q.offset ?? 0);
+      return {
+        data: { networks: items(...ids.slice(offset, offset + 5)), total: 38, limit: 5, offset },
+        response: new Response(null),
+      };
+    };
+    const got = await collect(paginate<Item>(getPage, "networks", { paging_marker: "", limit: 5 }));
+    expect(got).toHaveLength(38);
+    expect(got.map((x) => x.id)).toEqual(ids);
   });
 });
 

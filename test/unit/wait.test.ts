@@ -144,6 +144,39 @@ describe("waitFor", () => {
     expect(e).toMatchObject({ name: "WaitFailedError", resourceStatus: "odd", reason: "custom vm1" });
   });
 
+  it("asks once with show_fail_reason=true when the failed resource gives no reason itself", async () => {
+    const urls: string[] = [];
+    const { cp } = fake([
+      (_, req) => {
+        urls.push(req.url);
+        return new URL(req.url).searchParams.get("show_fail_reason") === "true"
+          ? Response.json({
+              server: {
+                id: "s1",
+                status: "sched_fail",
+                delete_fail_reason: { code: 400, class: "InvalidStatusError", details: "no host" },
+              },
+            })
+          : Response.json({ server: { id: "s1", status: "sched_fail" } });
+      },
+    ]);
+    const e = await cp.compute
+      .waitFor("/servers/{id}", ID, { until: () => false, ...clock() })
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ name: "WaitFailedError", reason: "InvalidStatusError: no host" });
+    expect(urls).toEqual([
+      "https://region.test:30888/servers/s1",
+      "https://region.test:30888/servers/s1?show_fail_reason=true",
+    ]);
+    // A server refusing the parameter only costs the reason.
+    const { cp: cp2 } = fake([server("create_fail"), error(400, "InputParameterError")]);
+    const e2 = await cp2.compute
+      .waitFor("/servers/{id}", ID, { until: () => false, ...clock() })
+      .catch((x: unknown) => x);
+    expect(e2).toMatchObject({ name: "WaitFailedError", resourceStatus: "create_fail", reason: undefined });
+    expect((e2 as Error).message).toBe('/servers/s1: status "create_fail"');
+  });
+
   it("gives up at the deadline with WaitTimeoutError and the last state seen", async () => {
     const { cp, calls } = fake([server("init"), server("deploying")]);
     const c = clock();

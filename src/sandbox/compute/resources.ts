@@ -9,7 +9,7 @@ import type { Ctx } from "../router.js";
 import type { Json } from "../spec.js";
 import type { Item } from "../store.js";
 import { isoSeconds } from "../time.js";
-import type { ComputeState, Owner } from "./state.js";
+import { NETWORK_COUNTERS, SECGROUP_COUNTERS, VPC_COUNTERS, type ComputeState, type Owner } from "./state.js";
 
 const EXTERNAL_ACCESS_MODES = ["distgw", "eip-distgw", "eip", "none"];
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
@@ -40,7 +40,11 @@ export function computeResources(
         create: (input) => s.base(named(input), { _i18n: {}, ...s.placed(), status: "enable", ...input }),
         view: (z) => ({
           ...z,
+          baremetals: 0,
+          baremetals_enabled: 0,
           hosts: [...s.hosts.items.values()].filter((h) => h.zone_id === z.id).length,
+          hosts_enabled: [...s.hosts.items.values()].filter((h) => h.zone_id === z.id && h.enabled).length,
+          storages: [...s.storages.items.values()].filter((st) => st.zone_id === z.id).length,
           networks: [...s.networks.items.values()].filter((n) => n.zone_id === z.id).length,
           wires: [...s.wires.items.values()].filter((w) => w.zone_id === z.id).length,
         }),
@@ -94,13 +98,15 @@ export function computeResources(
         create: (input) => {
           if (!str(input.cloudregion_id) && !str(input.cloudregion)) throw missingParameter("cloudregion");
           s.cloudregions.get(String(input.cloudregion_id ?? input.cloudregion));
-          const mode = str(input.external_access_mode) ?? "eip";
+          // 3.10 defaults the mode to `available`, which its own check then refuses (recordings).
+          const mode = str(input.external_access_mode) ?? "available";
           if (!EXTERNAL_ACCESS_MODES.includes(mode))
             throw inputError(
               `invalid external_access_mode ${JSON.stringify(mode)}, want [${EXTERNAL_ACCESS_MODES.join(" ")}]`,
             );
           return s.base(named(input), {
             ...s.placed(),
+            ...VPC_COUNTERS,
             cidr_block: "192.168.0.0/16",
             domain_id: "default",
             enabled: true,
@@ -131,7 +137,11 @@ export function computeResources(
             ...s.placed(),
             bandwidth: 1000,
             domain_id: "default",
+            domain_src: "local",
+            is_public: false,
             mtu: 1500,
+            public_scope: "none",
+            schedule_rank: 0,
             project_domain: "Default",
             status: "available",
             ...input,
@@ -158,7 +168,9 @@ export function computeResources(
           return s.base(named(input), {
             ...s.placed(),
             ...owner(ctx),
+            ...NETWORK_COUNTERS,
             exit: false,
+            ifname_hint: named(input).slice(0, 9),
             is_public: false,
             pending_deleted: false,
             public_scope: "none",
@@ -183,6 +195,7 @@ export function computeResources(
         create: (input, ctx) => {
           const sg = s.base(named(input), {
             ...owner(ctx),
+            ...SECGROUP_COUNTERS,
             is_public: false,
             is_system: false,
             pending_deleted: false,
@@ -231,8 +244,12 @@ export function computeResources(
           return s.base(named(input), {
             ...s.placed(),
             ...owner(ctx),
+            auto_dellocate: false,
+            auto_renew: false,
             bandwidth: 10,
+            billing_type: "postpaid",
             charge_type: "bandwidth",
+            is_system: false,
             ip_addr: network ? nextIp(network, s) : "203.0.113.10",
             mode: "elastic_ip",
             pending_deleted: false,
@@ -256,19 +273,19 @@ export function computeResources(
         // Keypairs belong to the user who made them (recordings: an AK/SK login sees none of sysadmin's).
         filter: (k, ctx) => k.owner_id === ctx.token.userId,
         create: (input, ctx) => {
-          const scheme = (str(input.scheme) ?? "RSA").toUpperCase();
-          if (scheme !== "RSA" && scheme !== "ED25519") throw inputError(`Unsupported scheme ${scheme}`);
           let publicKey = str(input.public_key);
+          // An imported key's scheme comes from its type; 3.10 knows RSA and DSA keys only (recordings).
+          const imported = publicKey?.split(/\s+/)[0];
+          const scheme = imported
+            ? ({ "ssh-rsa": "RSA", "ssh-dss": "DSA" }[imported] ?? "UNKNOWN")
+            : (str(input.scheme) ?? "RSA").toUpperCase();
+          if (imported ? scheme === "UNKNOWN" : scheme !== "RSA")
+            throw inputError(`Unsupported scheme ${scheme}`);
           let privateKey: string | undefined;
           if (!publicKey) {
-            const pair =
-              scheme === "RSA"
-                ? generateKeyPairSync("rsa", { modulusLength: 2048 })
-                : generateKeyPairSync("ed25519");
-            publicKey = sshPublicKey(pair.publicKey.export({ format: "jwk" }), scheme);
-            privateKey = pair.privateKey
-              .export({ format: "pem", type: scheme === "RSA" ? "pkcs1" : "pkcs8" })
-              .toString();
+            const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+            publicKey = sshPublicKey(pair.publicKey.export({ format: "jwk" }));
+            privateKey = pair.privateKey.export({ format: "pem", type: "pkcs1" }).toString();
           }
           const body = publicKey.split(/\s+/)[1] ?? publicKey;
           const md5 = createHash("md5").update(Buffer.from(body, "base64")).digest("hex");
@@ -277,6 +294,7 @@ export function computeResources(
             fingerprint: md5.match(/../g)!.join(":"),
             linked_guest_count: 0,
             owner_id: ctx.token.userId,
+            owner_name: ctx.token.userName,
             private_key_len: privateKey?.length ?? 0,
             public_key: publicKey,
             scheme,
@@ -320,8 +338,8 @@ export function nextIp(network: Item, s: ComputeState): string {
   throw new SandboxHttpError(400, "OutOfResource", `network ${String(network.name)} has no free address`);
 }
 
-/** OpenSSH's public key line from a JWK (ssh-rsa: e and n as mpints; ssh-ed25519: the raw key). */
-function sshPublicKey(jwk: { n?: string; e?: string; x?: string }, scheme: string): string {
+/** OpenSSH's `ssh-rsa` public key line from a JWK: the type, e and n as SSH strings/mpints. */
+function sshPublicKey(jwk: { n?: string; e?: string }): string {
   const part = (b: Buffer): Buffer => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(b.length);
@@ -331,10 +349,6 @@ function sshPublicKey(jwk: { n?: string; e?: string; x?: string }, scheme: strin
     const raw = Buffer.from(b64, "base64url");
     return part(raw[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw);
   };
-  const type = scheme === "RSA" ? "ssh-rsa" : "ssh-ed25519";
-  const blob =
-    scheme === "RSA"
-      ? Buffer.concat([part(Buffer.from(type)), mpint(jwk.e!), mpint(jwk.n!)])
-      : Buffer.concat([part(Buffer.from(type)), part(Buffer.from(jwk.x!, "base64url"))]);
-  return `${type} ${blob.toString("base64")}\n`;
+  const blob = Buffer.concat([part(Buffer.from("ssh-rsa")), mpint(jwk.e!), mpint(jwk.n!)]);
+  return `ssh-rsa ${blob.toString("base64")}\n`;
 }

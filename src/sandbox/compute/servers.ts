@@ -10,6 +10,8 @@ import type { Json } from "../spec.js";
 import type { Item } from "../store.js";
 import { isoSeconds } from "../time.js";
 import type { ImageState } from "../image/state.js";
+import { actionHandlers } from "./actions.js";
+import { moreActionHandlers } from "./more-actions.js";
 import { nextIp } from "./resources.js";
 import type { ComputeState, Owner } from "./state.js";
 
@@ -23,6 +25,7 @@ export function serverHandlers(
   images: ImageState,
   clock: Scheduler,
   owner: (ctx: Ctx) => Owner,
+  ownerOf: (project: string) => Owner | undefined,
 ): Map<string, OpHandler> {
   // A newer action replaces the steps still pending from an older one.
   const generation = new Map<string, number>();
@@ -35,7 +38,8 @@ export function serverHandlers(
     const gen = (generation.get(server.id) ?? 0) + 1;
     generation.set(server.id, gen);
     const step = (i: number): void => {
-      if (generation.get(server.id) !== gen || !s.servers.items.has(server.id)) return;
+      const alive = s.servers.items.has(server.id) || s.disks.items.has(server.id);
+      if (generation.get(server.id) !== gen || !alive) return;
       server.status = failAt && i === failAt.index ? failAt.status : steps[i];
       server.updated_at = isoSeconds(clock.now());
       server.update_version = Number(server.update_version) + 1;
@@ -85,7 +89,27 @@ export function serverHandlers(
       s.base(name, {
         ...o,
         auto_renew: false,
+        backup_guest_status: "init",
         billing_type: "postpaid",
+        can_recycle: false,
+        cdrom_support: true,
+        floppy_support: true,
+        host_enabled: host?.enabled === true,
+        internet_max_bandwidth_out: 0,
+        is_daemon: false,
+        is_gpu: false,
+        is_prepaid_recycle: false,
+        metadata: {},
+        monitor_url: "http://169.254.169.254/monitor",
+        progress_mbps: 0,
+        qga_status: "unknown",
+        rescue_mode: false,
+        security_rules: "in:allow any",
+        shutdown_mode: "keep_charging",
+        src_ip_check: true,
+        src_mac_check: true,
+        sshable_last_state: false,
+        throughput: 0,
         boot_order: "cdn",
         brand: "OneCloud",
         disable_delete: input.disable_delete ?? false,
@@ -215,5 +239,7 @@ export function serverHandlers(
         return json({ keypair: { name: kp.name, private_key: key } });
       },
     ],
+    ...actionHandlers(s, walk),
+    ...moreActionHandlers(s, walk, ownerOf),
   ]);
 }

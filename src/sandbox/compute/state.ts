@@ -59,10 +59,12 @@ export class ComputeState {
   base(name: string, extra: Json = {}): Item {
     const t = isoSeconds(this.now());
     return {
+      account_read_only: false,
       can_delete: true,
       can_update: true,
       created_at: t,
       deleted: false,
+      freezed: false,
       id: newId("uuid"),
       imported_at: t,
       is_emulated: false,
@@ -121,6 +123,7 @@ export class ComputeState {
       this.base("Default", {
         ...this.placed(),
         ...shared,
+        ...VPC_COUNTERS,
         can_delete: false,
         description: "Default VPC",
         direct: false,
@@ -150,6 +153,7 @@ export class ComputeState {
         ...this.placed(),
         ...shared,
         ...owner,
+        ...NETWORK_COUNTERS,
         can_delete: false,
         exit: false,
         guest_gateway: "10.0.0.1",
@@ -201,6 +205,7 @@ export class ComputeState {
     const sg = this.secgroups.insert(
       this.base("Default", {
         ...owner,
+        ...SECGROUP_COUNTERS,
         can_delete: false,
         description: "Default security group",
         id: "default",
@@ -249,6 +254,41 @@ export class ComputeState {
     }
   }
 }
+
+/** The zero counters and flags every network answer carries (the region fills them from its tables). */
+export const NETWORK_COUNTERS = {
+  bm_reused_vnics: 0,
+  bm_vnics: 0,
+  eip_vnics: 0,
+  group_vnics: 0,
+  is_system: false,
+  lb_vnics: 0,
+  nat_vnics: 0,
+  networkinterface_vnics: 0,
+  public_src: "local",
+  rds_vnics: 0,
+  reserve_vnics: 0,
+  vnics: 0,
+};
+
+export const SECGROUP_COUNTERS = {
+  admin_guest_cnt: 0,
+  cache_cnt: 0,
+  is_dirty: false,
+  public_src: "local",
+  system_guest_cnt: 0,
+  total_cnt: 0,
+};
+
+export const VPC_COUNTERS = {
+  accpet_vpc_peer_count: 0, // sic: the region's own spelling
+  direct: false,
+  dns_zone_count: 0,
+  domain_src: "local",
+  natgateway_count: 0,
+  request_vpc_peer_count: 0,
+  routetable_count: 0,
+};
 
 /** Servers' `totals`, with the sums the region adds (recordings: cpu_count, mem_mb, disk_mb, ...). */
 function serverTotals(items: Item[]): Json {

@@ -3,7 +3,7 @@
 
 import { crudHandlers, touch } from "../crud.js";
 import { SandboxHttpError } from "../errors.js";
-import { json, type OpHandler } from "../router.js";
+import { emptyJson, json, type OpHandler } from "../router.js";
 import type { ApiTable, Json } from "../spec.js";
 import type { Collection, Item } from "../store.js";
 import { loginHandlers } from "./login.js";
@@ -171,7 +171,7 @@ export function identityHandlers(
           role(ctx.params.role_id!),
         ];
         grant({ role_id: r.id, project_id: p.id, user_id: u.id });
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     [
@@ -183,7 +183,7 @@ export function identityHandlers(
           role(ctx.params.role_id!),
         ];
         ungrant((a) => a.project_id === p.id && a.user_id === u.id && a.role_id === r.id);
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     [
@@ -206,7 +206,7 @@ export function identityHandlers(
           role(ctx.params.role_id!),
         ];
         grant({ role_id: r.id, project_id: p.id, group_id: g.id });
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     [
@@ -218,7 +218,7 @@ export function identityHandlers(
           role(ctx.params.role_id!),
         ];
         ungrant((a) => a.project_id === p.id && a.group_id === g.id && a.role_id === r.id);
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     ["makeRolePublic", flag(s.roles, "role_id", { is_public: true, public_scope: "system" })],
@@ -246,7 +246,7 @@ export function identityHandlers(
         let m = s.groupMembers.get(g.id);
         if (!m) s.groupMembers.set(g.id, (m = new Set()));
         m.add(u.id);
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     [
@@ -254,10 +254,23 @@ export function identityHandlers(
       (ctx) => {
         const g = s.groups.get(ctx.params.group_id!);
         s.groupMembers.get(g.id)?.delete(s.users.get(ctx.params.user_id!).id);
-        return { status: 200 };
+        return emptyJson(200);
       },
     ],
     ["listRoleAssignments", (ctx) => json(roleAssignments(s, ctx.query))],
+    [
+      "bindPolicyRole",
+      (ctx) => {
+        const policy = s.policies.get(ctx.params.policy_id!);
+        const input = (ctx.body?.policy ?? {}) as { project_id: string; role_id: string };
+        project(input.project_id);
+        const r = role(input.role_id);
+        const names = new Set((r.match_policies as string[] | undefined) ?? []).add(String(policy.name));
+        r.match_policies = [...names];
+        r.policies = { ...(r.policies as Json | undefined), system: [...names] };
+        return json({ policy: s.view("policy", policy) });
+      },
+    ],
     ["enablePolicy", flag(s.policies, "policy_id", { enabled: true })],
     ["disablePolicy", flag(s.policies, "policy_id", { enabled: false })],
     ["makePolicyPublic", flag(s.policies, "policy_id", { is_public: true, public_scope: "system" })],

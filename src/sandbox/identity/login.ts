@@ -150,7 +150,17 @@ export function loginHandlers(
         `getTokenV3: domain ${JSON.stringify(String(d.name ?? d.id ?? ""))}: [auth] user not in project`,
       );
     }
-    return issued(tokens.issue({ userId: user.id, projectId, methods, auditIds, source, accessKey }));
+    return issued(
+      tokens.issue({
+        userId: user.id,
+        userName: String(user.name),
+        projectId,
+        methods,
+        auditIds,
+        source,
+        accessKey,
+      }),
+    );
   }
 
   const subject = (ctx: Ctx): Token => {

@@ -182,6 +182,7 @@ export class IdentityState {
       case "project":
         return {
           ...item,
+          is_domain: false,
           group_count: new Set(a.filter((x) => x.project_id === item.id && x.group_id).map((x) => x.group_id))
             .size,
           user_count: new Set(a.filter((x) => x.project_id === item.id && x.user_id).map((x) => x.user_id))

@@ -8,6 +8,7 @@ import type { Json } from "../spec.js";
 export interface Token {
   id: string;
   userId: string;
+  userName: string;
   /** Absent for an unscoped token, which can log in again but not call resources. */
   projectId: string | undefined;
   methods: string[];

@@ -103,6 +103,8 @@ export class ImageState {
     this.bytes.set(image.id, data);
     image.size = data.length;
     image.checksum = createHash("md5").update(data).digest("hex");
+    image.oss_checksum = image.checksum;
+    image.fast_hash = image.checksum;
     image.location = `file:///opt/cloud/workspace/data/glance/images/${image.id}`;
     const step = (i: number): void => {
       if (!this.images.items.has(image.id)) return;

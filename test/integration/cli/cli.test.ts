@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -47,15 +47,18 @@ const bodyOf = (method: string, path: string): unknown => {
   return r ? JSON.parse(r.body.toString("utf8")) : undefined;
 };
 
-describe("cloudpods: commands from the specs", () => {
+describe("cloudpods: commands from the specs", { timeout: 120_000 }, () => {
   it("server-list prints a table, sends repeated query keys", async () => {
-    const r = await cli(["server-list", "--status", "running", "--status", "ready", "--limit", "10"], env);
+    const r = await cli(
+      ["server-list", "--status", "running", "--status", "ready", "--limit", "10", "--details", "false"],
+      env,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/id\s*│\s*name\s*│\s*status/);
     expect(r.stdout).toContain("vm2");
     expect(r.stdout).toContain("***  Total: 2  ***");
-    expect(urls[0]).toBe("/servers?limit=10&status=running&status=ready");
+    expect(urls[0]).toBe("/servers?limit=10&details=false&status=running&status=ready");
   });
 
   it("server-show <id> prints the unwrapped object as json, yaml and kv", async () => {
@@ -136,7 +139,7 @@ describe("cloudpods: commands from the specs", () => {
   });
 });
 
-describe("cloudpods: errors and exit codes", () => {
+describe("cloudpods: errors and exit codes", { timeout: 120_000 }, () => {
   it("an unknown id exits 1 with class, details and request id, and no stack", async () => {
     const r = await cli(["server-show", "nope"], env);
     expect(r.code).toBe(1);
@@ -181,7 +184,7 @@ describe("cloudpods: errors and exit codes", () => {
   });
 });
 
-describe("cloudpods: auth, wait, access keys, help, completion", () => {
+describe("cloudpods: auth, wait, access keys, help, completion", { timeout: 120_000 }, () => {
   it("--rc reads an openrc file and --os-* flags win over it", async () => {
     const rc = join(dir, "openrc");
     writeFileSync(
@@ -194,6 +197,29 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
       auth: { identity: { password: { user: { name: string } } } };
     };
     expect(loginBody.auth.identity.password.user.name).toBe("sysadmin");
+    const bad = join(dir, "bad-openrc");
+    writeFileSync(bad, `export OS_AUTH_URL=${server.authUrl}\nexport OS_PASSWORD=two words\n`);
+    const b = await cli(["--rc", bad, "server-list"], {});
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(`${bad}:2: OS_PASSWORD`);
+    expect(b.stderr).not.toContain("two words");
+  });
+
+  it("caches the token across commands: the second one does not log in", async () => {
+    const cache = join(dir, "cache");
+    const first = await cli(["server-show", "a1", "-o", "json"], { ...env, XDG_CACHE_HOME: cache });
+    expect(first.code).toBe(0);
+    const second = await cli(["--debug", "server-show", "a1", "-o", "json"], {
+      ...env,
+      XDG_CACHE_HOME: cache,
+    });
+    expect(second.code).toBe(0);
+    expect(server.count("POST", "/v3/auth/tokens")).toBe(1);
+    expect(server.count("GET", "/servers/a1")).toBe(2);
+    expect(second.stderr).not.toContain("curl -v -X POST");
+    const fresh = await cli(["--no-token-cache", "server-show", "a1"], { ...env, XDG_CACHE_HOME: cache });
+    expect(fresh.code).toBe(0);
+    expect(server.count("POST", "/v3/auth/tokens")).toBe(2);
   });
 
   it("--wait polls until the steady status, one plain line per status off a TTY", async () => {
@@ -230,7 +256,7 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
     expect(d.stderr).toContain("server a1: deleted");
     const s = await cli(["server-stop", "b2", "--wait"], { ...env, CLOUDPODS_WAIT_INTERVAL_MS: "5" });
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain("status stop_fail");
+    expect(s.stderr).toContain('server b2: status "stop_fail"');
   });
 
   it("credential-create-aksk prints the key and the secret it registered", async () => {
@@ -264,5 +290,43 @@ describe("cloudpods: auth, wait, access keys, help, completion", () => {
     expect(c.stdout.split("\n")).toContain("server-list");
     const f = await cli(["__complete", "server-list", "--ord"]);
     expect(f.stdout.split("\n")).toEqual(expect.arrayContaining(["--order", "--order-by"]));
+  });
+});
+
+describe("cloudpods: the image service (bytes and header fields)", { timeout: 120_000 }, () => {
+  it("image-show reads the HEAD headers; image-create uploads --file with header flags; image-download saves", async () => {
+    const file = join(dir, "disk.qcow2");
+    writeFileSync(file, Buffer.from([0x51, 0x46, 0x49, 0xfb, 0, 1, 2, 3]));
+    const meta = {
+      "x-image-meta-id": "img1",
+      "x-image-meta-name": "cirros",
+      "x-image-meta-status": "active",
+    };
+    server.script({
+      "POST /v3/auth/tokens": loginRoute(server),
+      "HEAD /img/v1/images/img1": ({ res }) => res.writeHead(200, { ...meta, "content-length": "0" }).end(),
+      "POST /img/v1/images": json(200, { image: { id: "img2", name: "up", status: "active" } }),
+      "GET /img/v1/images/img1": ({ res }) =>
+        res
+          .writeHead(200, { "content-type": "application/octet-stream", "content-length": "3" })
+          .end(Buffer.from("abc")),
+    });
+    const show = await cli(["image-show", "img1", "-o", "json"], env);
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toEqual({ id: "img1", name: "cirros", status: "active" });
+
+    const up = await cli(["image-create", "--name", "up", "--disk-format", "qcow2", "--file", file], env);
+    expect(up.code).toBe(0);
+    const sent = server.requests.find((r) => r.method === "POST" && r.path === "/img/v1/images");
+    expect(sent?.headers["x-image-meta-name"]).toBe("up");
+    expect(sent?.headers["content-type"]).toBe("application/octet-stream");
+    expect([...(sent?.body ?? [])]).toEqual([0x51, 0x46, 0x49, 0xfb, 0, 1, 2, 3]);
+
+    const saved = join(dir, "out.bin");
+    const down = await cli(["image-download", "img1", "--save", saved], env);
+    expect(down.code).toBe(0);
+    expect(readFileSync(saved, "utf8")).toBe("abc");
+    const piped = await cli(["image-download", "img1"], env);
+    expect(piped.stdout).toBe("abc");
   });
 });

@@ -64,8 +64,13 @@ describe("commandName: climc's spellings", () => {
     expect(name("get", "/projects/{p}/users/{u}/roles", "listProjectUserRoles")).toBe("project-user-roles");
     expect(name("post", "/users/{user_id}/join", "joinUserToProjects")).toBe("user-join-project");
   });
+  it("names glance-style items: HEAD is show, a download GET is download", () => {
+    expect(name("head", "/images/{id}", "headImage")).toBe("image-show");
+    expect(name("get", "/images/{id}", "downloadImage")).toBe("image-download");
+  });
   it("singularizes", () => {
     expect(resourceName("addresses")).toBe("address");
+    expect(resourceName("componentstatuses")).toBe("componentstatus");
     expect(resourceName("dns_zones")).toBe("dns-zone");
   });
 });
