@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as SandboxModule from "../../src/sandbox/index.js";
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,7 +71,7 @@ describe("the packed tarball", () => {
     expect(stdout).toMatch(/server-list/);
     const { startSandbox } = (await import(
       path.join(work, "node_modules/cloudpods-sdk/dist/src/sandbox/index.js")
-    )) as typeof import("../../src/sandbox/index.js");
+    )) as typeof SandboxModule;
     const sandbox = await startSandbox();
     try {
       const { username, password, domain, project } = sandbox.admin;
