@@ -24,8 +24,34 @@ import type { paths as ComputePaths, ListItems as ComputeItems } from "../genera
 import type { paths as IdentityPaths, ListItems as IdentityItems } from "../generated/identity.js";
 import type { paths as ImagePaths, ListItems as ImageItems } from "../generated/image.js";
 
+/** How requests are sent: shared by createCloudpods and createTypedClient. */
+export interface ConnectionOptions {
+  /** A plain fetch to send with (tests, browsers, proxies). Default: the Node transport, else global fetch. */
+  fetch?: FetchFn | undefined;
+  /** Epoch ms; token expiry and Retry-After dates. */
+  now?: (() => number) | undefined;
+  /** Per request, default 30 000; 0 disables. */
+  timeoutMs?: number | undefined;
+  /** A larger answer fails with code `ResponseTooLarge`. Default 64 MiB; 0 disables. */
+  maxResponseBytes?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  /** PEM CA bundle(s); Node transport only. */
+  ca?: string | readonly string[] | undefined;
+  /** Path of a PEM bundle (fromEnv's YUNION_CERT_FILE); Node transport only. */
+  caFile?: string | undefined;
+  /** Skip TLS verification (YUNION_INSECURE); Node transport only, warns once. */
+  insecure?: boolean | undefined;
+  userAgent?: string | undefined;
+  /** Log each request as a redacted curl line to console.debug. */
+  debug?: boolean | undefined;
+  onDebug?: DebugSink | undefined;
+  /** Test hooks for the retry backoff. */
+  random?: (() => number) | undefined;
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+}
+
 /** Options of {@link createCloudpods}: where to log in, with what, and how requests are sent. */
-export interface CloudpodsOptions {
+export interface CloudpodsOptions extends ConnectionOptions {
   /** Keystone v3 URL ending in /v3, e.g. https://10.211.55.9:30500/v3 or https://<gw>/api/s/identity/v3. */
   authUrl: string;
   /** Password, token or AK/SK. Required unless `auth` is given. */
@@ -43,34 +69,12 @@ export interface CloudpodsOptions {
    * such as https://default-region:30888 resolve; an SDK caller is usually outside it.
    */
   endpointType?: EndpointType | undefined;
-  /** A plain fetch to send with (tests, browsers, proxies). Default: the Node transport, else global fetch. */
-  fetch?: FetchFn | undefined;
-  /** Epoch ms; token expiry and Retry-After dates. */
-  now?: (() => number) | undefined;
   /** Refresh the token this long before it expires (capped at half its lifetime). Default 120 000. */
   refreshMarginMs?: number | undefined;
   /** How long a rejected login (4xx) is rethrown without asking keystone again. Default 30 000; 0 disables. */
   authFailureCooldownMs?: number | undefined;
-  /** Per request, default 30 000; 0 disables. */
-  timeoutMs?: number | undefined;
-  /** A larger answer fails with code `ResponseTooLarge`. Default 64 MiB; 0 disables. */
-  maxResponseBytes?: number | undefined;
-  retry?: RetryOptions | false | undefined;
-  /** PEM CA bundle(s); Node transport only. */
-  ca?: string | readonly string[] | undefined;
-  /** Path of a PEM bundle (fromEnv's YUNION_CERT_FILE); Node transport only. */
-  caFile?: string | undefined;
-  /** Skip TLS verification (YUNION_INSECURE); Node transport only, warns once. */
-  insecure?: boolean | undefined;
-  userAgent?: string | undefined;
   /** X-Yunion-Lang: the language of error details. */
   lang?: string | undefined;
-  /** Log each request as a redacted curl line to console.debug. */
-  debug?: boolean | undefined;
-  onDebug?: DebugSink | undefined;
-  /** Test hooks for the retry backoff. */
-  random?: (() => number) | undefined;
-  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
   /** Keeps the token across processes: `fileTokenCache()` from `cloudpods-sdk/node`. Keystone login only. */
   tokenCache?: TokenCache | undefined;
 }

@@ -8,7 +8,13 @@
  */
 
 export { createCloudpods } from "./client.js";
-export type { Cloudpods, CloudpodsOptions, PaginateInit, ServiceClient } from "./client.js";
+export type {
+  Cloudpods,
+  CloudpodsOptions,
+  ConnectionOptions,
+  PaginateInit,
+  ServiceClient,
+} from "./client.js";
 export { fromEnv } from "./config.js";
 export {
   createImage,

@@ -4,39 +4,18 @@
 
 import createClient, { type Client } from "openapi-fetch";
 import type { AuthPlugin } from "./auth/types.js";
-import { NODE_ONLY, defaultBase } from "./client.js";
-import type { DebugSink } from "./debug.js";
+import { NODE_ONLY, defaultBase, type ConnectionOptions } from "./client.js";
 import { invalidConfig } from "./errors.js";
-import { createSession, type RetryOptions } from "./session.js";
+import { createSession } from "./session.js";
 import { createTransport, type FetchFn, type Transport } from "./transport.js";
 
-export interface TypedClientOptions<A> {
+export interface TypedClientOptions<A> extends ConnectionOptions {
   /** The gateway's URL, e.g. https://ks.example.com or an API group's domain. Trailing slashes are dropped. */
   baseUrl: string;
   /** KubeSphereAuth, AliyunApiGatewayAuth, KeystoneAuth or your own plugin. Bound to this client only. */
   auth: AuthPlugin<A>;
   /** Put before every API path, but not before logins: KubeSphere's `/clusters/{cluster}` (see kubeSphereCluster). */
   pathPrefix?: string | undefined;
-  /** A plain fetch to send with (tests, browsers, proxies). Default: the Node transport, else global fetch. */
-  fetch?: FetchFn | undefined;
-  /** Epoch ms, for Retry-After dates. */
-  now?: (() => number) | undefined;
-  /** Per request, default 30 000; 0 disables. */
-  timeoutMs?: number | undefined;
-  retry?: RetryOptions | false | undefined;
-  /** PEM CA bundle(s); Node transport only. */
-  ca?: string | readonly string[] | undefined;
-  /** Path of a PEM bundle; Node transport only. */
-  caFile?: string | undefined;
-  /** Skip TLS verification; Node transport only, warns once. */
-  insecure?: boolean | undefined;
-  userAgent?: string | undefined;
-  /** Log each request as a redacted curl line to console.debug. */
-  debug?: boolean | undefined;
-  onDebug?: DebugSink | undefined;
-  /** Test hooks for the retry backoff. */
-  random?: (() => number) | undefined;
-  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own bound
