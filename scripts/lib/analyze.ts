@@ -1,7 +1,7 @@
 // Step 2: read what the runtime needs out of the bundled document: the operation index, the list
 // operations with their envelope keys (for paginate), and the counts the summary prints.
+import { METHODS, isObj, resolveRef, type Obj } from "./openapi.js";
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 /** Keys of the list envelope that are metadata, not the item array (pkg/mcclient/modulebase/base.go). */
 const META_KEYS = new Set([
   "total",
@@ -32,9 +32,6 @@ export interface SpecSummary {
   schemaNames: string[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
 export function analyze(doc: Obj): SpecSummary {
   const paths = isObj(doc.paths) ? doc.paths : {};
   const operations: OperationEntry[] = [];
@@ -56,26 +53,10 @@ export function analyze(doc: Obj): SpecSummary {
   return { paths: Object.keys(paths).length, operations, lists, schemaNames: Object.keys(schemas) };
 }
 
-function resolve(doc: Obj, node: unknown): unknown {
-  let current = node;
-  for (let depth = 0; isObj(current) && typeof current.$ref === "string" && depth < 32; depth++) {
-    const ref = current.$ref as string;
-    if (!ref.startsWith("#/")) return undefined;
-    current = ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>(
-        (acc, part) => (isObj(acc) ? acc[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined),
-        doc,
-      );
-  }
-  return current;
-}
-
 /** Properties of an object schema, with allOf branches merged. */
 function properties(doc: Obj, schema: unknown, depth = 0): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  const s = resolve(doc, schema);
+  const s = resolveRef(doc, schema);
   if (!isObj(s) || depth > 8) return out;
   if (Array.isArray(s.allOf))
     for (const part of s.allOf) for (const [k, v] of properties(doc, part, depth + 1)) out.set(k, v);
@@ -89,14 +70,14 @@ function properties(doc: Obj, schema: unknown, depth = 0): Map<string, unknown> 
  */
 function envelopeKey(doc: Obj, op: Obj): string | undefined {
   const responses = isObj(op.responses) ? op.responses : {};
-  const ok = resolve(doc, responses["200"]);
+  const ok = resolveRef(doc, responses["200"]);
   const content = isObj(ok) && isObj(ok.content) ? ok.content : {};
   const media = content["application/json"];
   if (!isObj(media)) return undefined;
   const props = properties(doc, media.schema);
   if (![...props.keys()].some((k) => META_KEYS.has(k))) return undefined;
   const arrays = [...props].filter(([k, v]) => {
-    const s = resolve(doc, v);
+    const s = resolveRef(doc, v);
     return !META_KEYS.has(k) && isObj(s) && s.type === "array";
   });
   return arrays.length === 1 ? arrays[0]![0] : undefined;
